@@ -1,0 +1,31 @@
+//! Linux aarch64 system-call ABI, as `munmap` uses it:
+//! - number: `x8` (munmap = 215)
+//! - arguments: `x0`, `x1` (then `x2` to `x5`)
+//! - trap: `svc #0`
+//! - result: `x0`, either 0 or `-errno` in `-4095..=-1`
+//! - clobbered: nothing else; flags and the stack are kept
+
+use core::arch::asm;
+use core::ffi::c_void;
+
+/// munmap(2) trap; returns the kernel's result unchanged.
+///
+/// # Safety
+/// As for [`crate::munmap`].
+#[inline(always)]
+pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
+    let ret: usize;
+    // SAFETY: the caller upholds `crate::munmap`'s contract. `nostack`: the trap does not touch
+    // the user stack. `preserves_flags`: `eret` restores PSTATE. No `nomem`: the call changes
+    // which memory is valid.
+    unsafe {
+        asm!(
+            "svc #0",
+            in("x8") crate::nr::AARCH64 as usize,
+            inlateout("x0") addr as usize => ret,
+            in("x1") len,
+            options(nostack, preserves_flags),
+        );
+    }
+    ret
+}

@@ -1,0 +1,36 @@
+//! Linux x86 (i386) system-call ABI, as `munmap` uses it:
+//! - number: `eax` (munmap = 91)
+//! - arguments: `ebx`, `ecx` (then `edx`, `esi`, `edi`, `ebp`)
+//! - trap: `int 0x80`
+//! - result: `eax`, either 0 or `-errno` in `-4095..=-1`
+//! - clobbered: nothing else; flags and the stack are kept
+//!
+//! LLVM reserves `ebx` on x86, so the address comes in through a scratch register and is swapped
+//! into `ebx` around the trap (`xchg` leaves the flags alone).
+
+use core::arch::asm;
+use core::ffi::c_void;
+
+/// munmap(2) trap; returns the kernel's result unchanged.
+///
+/// # Safety
+/// As for [`crate::munmap`].
+#[inline(always)]
+pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
+    let ret: usize;
+    // SAFETY: the caller upholds `crate::munmap`'s contract. `ebx` holds the caller's value again
+    // after the second `xchg`. `nostack`: neither `xchg` nor the trap touch the user stack.
+    // `preserves_flags`: `iret` restores eflags. No `nomem`: the call changes which memory is valid.
+    unsafe {
+        asm!(
+            "xchg {addr}, ebx",
+            "int 0x80",
+            "xchg {addr}, ebx",
+            addr = inout(reg) addr as usize => _,
+            inlateout("eax") crate::nr::X86 as usize => ret,
+            in("ecx") len,
+            options(nostack, preserves_flags),
+        );
+    }
+    ret
+}

@@ -1,0 +1,146 @@
+//! `munmap(2)` as one raw Linux system call, for code that has no libc.
+//!
+//! This crate is for freestanding and `no_std` Linux programs, static loaders, thread runtimes
+//! and bootstrap code that runs before libc, TLS or relocations exist. [`munmap`] is the trap
+//! instruction and the decode of its result, inlined into the caller: no libc, no allocator, no
+//! thread-local `errno`, no static, no function call.
+//!
+//! # Example
+//!
+//! ```
+//! use core::ffi::c_void;
+//! use munmap::{munmap, Errno};
+//!
+//! // Two pages from mmap(2). A libc-free program has its own mmap and reads the page size from
+//! // AT_PAGESZ in the auxiliary vector; this example borrows both from libc.
+//! let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
+//! let prot = libc::PROT_READ | libc::PROT_WRITE;
+//! let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS;
+//! let map = unsafe { libc::mmap(core::ptr::null_mut(), 2 * page, prot, flags, -1, 0) };
+//! assert_ne!(map, libc::MAP_FAILED);
+//! let map = map.cast::<u8>();
+//!
+//! // Unmap the second page; the first stays.
+//! // SAFETY: no reference into the second page exists or is used afterwards.
+//! unsafe { munmap(map.add(page).cast::<c_void>(), page) }.expect("munmap");
+//!
+//! // An unaligned address is refused, and nothing is unmapped.
+//! // SAFETY: the call fails before it changes anything.
+//! let err = unsafe { munmap(map.add(1).cast::<c_void>(), page) }.unwrap_err();
+//! assert_eq!(err, Errno::EINVAL);
+//! assert_eq!(format!("{:?}: {}", err, err), "EINVAL (22): Invalid argument");
+//!
+//! // SAFETY: the first page is ours and unused from here on.
+//! unsafe { munmap(map.cast::<c_void>(), page) }.expect("munmap");
+//! ```
+//!
+//! # What munmap does
+//!
+//! `munmap(addr, len)` removes every mapping in the address range `[addr, addr + len)`:
+//!
+//! - `len` is rounded up to a whole number of pages: a `len` of 1 removes one page, a page and
+//!   one byte removes two. `addr` must itself be page-aligned.
+//! - Mappings that straddle the range are cut: unmapping the middle of a mapping leaves two,
+//!   the head or the tail leaves one. Pages outside the range keep their contents.
+//! - The range may cover several mappings and holes between them. A range that holds no mapping
+//!   at all succeeds and does nothing, so unmapping twice is not an error.
+//! - Any later access to the removed pages raises `SIGSEGV`, until something else is mapped
+//!   there. Dirty pages of a `MAP_SHARED` file mapping have already reached the page cache, and
+//!   so the file; a `MAP_PRIVATE` mapping's changes are discarded.
+//! - Closing a file descriptor does not unmap it, and unmapping does not close one.
+//!
+//! # Errors
+//!
+//! The result is the kernel's answer, decoded and never replaced. For munmap, Linux returns:
+//!
+//! - [`Errno::EINVAL`]: `addr` is not a multiple of the page size; `len` is 0; or the range
+//!   does not fit the user address space (`addr + len` overflows or passes its top, which
+//!   includes a `len` so large that rounding it up to a page wraps around).
+//! - [`Errno::ENOMEM`]: cutting a mapping in two would exceed the process's limit on the number
+//!   of mappings (`/proc/sys/vm/max_map_count`).
+//!
+//! A seccomp filter, an LSM or a future kernel can make the call return any other error; that
+//! number comes back as it is ([`Errno`] keeps numbers it has no name for).
+//!
+//! # Architectures
+//!
+//! | target_arch | trap       | munmap number | registers                                   |
+//! |-------------|------------|---------------|---------------------------------------------|
+//! | `x86`       | `int 0x80` | 91            | `eax` = nr, `ebx` = addr, `ecx` = len      |
+//! | `x86_64`    | `syscall`  | 11            | `rax` = nr, `rdi`, `rsi`; `rcx`, `r11` clobbered |
+//! | `aarch64`   | `svc #0`   | 215           | `x8` = nr, `x0`, `x1`; result in `x0`      |
+//!
+//! Any other target, and the 32-bit variants x32 and aarch64 ILP32, fail to compile. [`nr`]
+//! holds each number as a constant usable on any host.
+//!
+//! # Features
+//!
+//! - `std` (off by default): [`Errno`] implements `std::error::Error`, and
+//!   `From<Errno> for std::io::Error`.
+//!
+//! The minimum supported Rust version is 1.60 (checked in CI for all three targets).
+
+#![no_std]
+#![deny(unsafe_op_in_unsafe_fn, missing_docs)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+use core::ffi::c_void;
+
+mod errno;
+pub mod nr;
+
+pub use errno::Errno;
+
+cfg_if::cfg_if! {
+    if #[cfg(not(target_os = "linux"))] {
+        compile_error!("munmap is a Linux system call: this crate supports Linux only");
+    } else if #[cfg(target_arch = "x86")] {
+        #[path = "../arch/x86.rs"]
+        mod arch;
+    } else if #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))] {
+        #[path = "../arch/x86_64.rs"]
+        mod arch;
+    } else if #[cfg(all(target_arch = "aarch64", target_pointer_width = "64"))] {
+        #[path = "../arch/aarch64.rs"]
+        mod arch;
+    } else {
+        compile_error!(
+            "munmap supports Linux on x86, x86_64 and aarch64 (not x32 or aarch64 ILP32)"
+        );
+    }
+}
+
+/// Removes the mappings in `[addr, addr + len)` with one `munmap(2)` system call.
+///
+/// Inlined into the caller as the trap instruction and the decode of its result; nothing is
+/// checked first, so every error is the kernel's own. See the [crate documentation](crate) for
+/// what the call does, its rounding and its errors.
+///
+/// # Errors
+///
+/// [`Errno::EINVAL`] for an unaligned `addr`, a zero `len` or a range outside the user address
+/// space; [`Errno::ENOMEM`] when splitting a mapping would pass the process's map-count limit;
+/// any other number the kernel returns, as it returns it.
+///
+/// # Safety
+///
+/// Unmapping ends the life of all memory in the range (rounded out to whole pages), and the
+/// address may be handed out again by the next `mmap`. The caller must ensure that:
+///
+/// - nothing uses memory in the range after the call: no reference, `Box`, `Vec`, slice or
+///   other owner into it is alive or is dereferenced or dropped later, and no pointer into it is
+///   read or written again (a later access faults, or reaches whatever was mapped there since);
+/// - the range holds nothing that the program or its runtime still needs: its code, its stack
+///   or a thread's stack, the allocator's heap, thread-local storage, the vDSO, or another
+///   library's mappings.
+///
+/// When the call fails with `EINVAL` nothing has changed. After any other error, treat the range
+/// as possibly partly unmapped. `addr` is never dereferenced by this function: an address that
+/// maps nothing is allowed and unmaps nothing.
+#[inline(always)]
+pub unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
+    // SAFETY: the caller upholds the contract above, which is the trap's.
+    Errno::result(unsafe { arch::munmap(addr, len) })
+}

@@ -1,0 +1,111 @@
+//! `Errno` and `nr`, checked against the libc crate and glibc as independent sources.
+
+use munmap::{nr, Errno};
+
+#[test]
+fn result_of_unit_and_errno_is_two_bytes() {
+    assert_eq!(core::mem::size_of::<Errno>(), 2);
+    assert_eq!(core::mem::size_of::<Result<(), Errno>>(), 2);
+}
+
+#[test]
+fn every_named_constant_matches_libc() {
+    macro_rules! check {
+        ($($name:ident)*) => {$(
+            assert_eq!(Errno::$name.raw(), libc::$name, stringify!($name));
+        )*};
+    }
+    check! {
+        EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT
+        ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG
+        ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY
+        ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT
+        EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ENODATA ETIME ENOSR
+        ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG EOVERFLOW
+        ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE
+        EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT
+        ESOCKTNOSUPPORT EOPNOTSUPP ENOTSUP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL
+        ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN ENOTCONN ESHUTDOWN
+        ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY EINPROGRESS ESTALE
+        EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY
+        EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON
+    }
+}
+
+#[test]
+fn every_number_in_the_generic_table_has_a_name_that_round_trips() {
+    for raw in 1..=133 {
+        if raw == 41 || raw == 58 {
+            continue; // unused numbers in Linux's generic table
+        }
+        let errno = Errno::from_raw(raw).unwrap();
+        assert_eq!(errno.raw(), raw);
+        assert!(errno.name().is_some(), "errno {} has no name", raw);
+    }
+}
+
+#[test]
+fn display_matches_glibc_strerror() {
+    for raw in 1..=133 {
+        let errno = Errno::from_raw(raw).unwrap();
+        // SAFETY: strerror returns a valid C string; the tests do not call setlocale.
+        let glibc = unsafe { std::ffi::CStr::from_ptr(libc::strerror(raw)) };
+        assert_eq!(errno.to_string(), glibc.to_str().unwrap(), "errno {}", raw);
+    }
+}
+
+#[test]
+fn debug_shows_name_and_number() {
+    assert_eq!(format!("{:?}", Errno::EINVAL), "EINVAL (22)");
+    assert_eq!(format!("{:?}", Errno::ENOMEM), "ENOMEM (12)");
+    assert_eq!(
+        format!("{:?}", Errno::from_raw(4000).unwrap()),
+        "Errno(4000)"
+    );
+    assert_eq!(
+        format!("{:?}", Err::<(), _>(Errno::EINVAL)),
+        "Err(EINVAL (22))"
+    );
+}
+
+#[test]
+fn numbers_without_a_name_are_kept_not_replaced() {
+    for raw in [41, 58, 134, 512, 4095] {
+        let errno = Errno::from_raw(raw).unwrap();
+        assert_eq!(errno.raw(), raw);
+        assert_eq!(errno.name(), None);
+        assert_eq!(errno.to_string(), format!("Unknown error {}", raw));
+    }
+}
+
+#[test]
+fn from_raw_accepts_exactly_one_to_4095() {
+    for raw in [i32::MIN, -22, -1, 0, 4096, 65536, i32::MAX] {
+        assert_eq!(Errno::from_raw(raw), None, "{}", raw);
+    }
+    assert_eq!(Errno::from_raw(1), Some(Errno::EPERM));
+    assert_eq!(Errno::from_raw(4095).map(Errno::raw), Some(4095));
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn std_feature_converts_to_io_error_with_the_same_number() {
+    let io: std::io::Error = Errno::ENOMEM.into();
+    assert_eq!(io.raw_os_error(), Some(libc::ENOMEM));
+    assert_eq!(io.kind(), std::io::ErrorKind::OutOfMemory);
+    let boxed: Box<dyn std::error::Error> = Box::new(Errno::EINVAL);
+    assert_eq!(boxed.to_string(), "Invalid argument");
+}
+
+#[test]
+fn munmap_number_for_this_target_matches_libc() {
+    assert_eq!(nr::MUNMAP as libc::c_long, libc::SYS_munmap);
+    let expected = if cfg!(target_arch = "x86") {
+        nr::X86
+    } else if cfg!(target_arch = "x86_64") {
+        nr::X86_64
+    } else {
+        nr::AARCH64
+    };
+    assert_eq!(nr::MUNMAP, expected);
+}
