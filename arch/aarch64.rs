@@ -4,6 +4,7 @@
 //! - trap: `svc #0`
 //! - result: `x0`, either 0 or `-errno` in `-4095..=-1`
 //! - clobbered: nothing else; flags and the stack are kept
+//! - exit (ends the calling thread): number 93, status in `x0`
 
 use core::arch::asm;
 use core::ffi::c_void;
@@ -28,4 +29,29 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
         );
     }
     ret
+}
+
+/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
+    // registers are used: `status` waits in `x2`, which `svc` keeps. 93 is `exit` (the thread;
+    // `exit_group` would end the process), which does not return. `nostack`: neither trap
+    // touches the user stack.
+    unsafe {
+        asm!(
+            "svc #0",
+            "mov x8, #93",
+            "mov w0, w2",
+            "svc #0",
+            in("x8") crate::nr::AARCH64 as usize,
+            in("x0") addr as usize,
+            in("x1") len,
+            in("w2") status,
+            options(noreturn, nostack),
+        );
+    }
 }

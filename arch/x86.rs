@@ -4,6 +4,7 @@
 //! - trap: `int 0x80`
 //! - result: `eax`, either 0 or `-errno` in `-4095..=-1`
 //! - clobbered: nothing else; flags and the stack are kept
+//! - exit (ends the calling thread): number 1, status in `ebx`
 //!
 //! LLVM reserves `ebx` on x86, so the address comes in through a scratch register and is swapped
 //! into `ebx` around the trap (`xchg` leaves the flags alone).
@@ -33,4 +34,30 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
         );
     }
     ret
+}
+
+/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
+    // registers are used: `status` waits in `edx`, which `int 0x80` keeps. 1 is `exit` (the
+    // thread; `exit_group` would end the process), which does not return, so `ebx` need not be
+    // given back. `nostack`: no instruction here touches the user stack.
+    unsafe {
+        asm!(
+            "mov ebx, {addr}",
+            "int 0x80",
+            "mov eax, 1",
+            "mov ebx, edx",
+            "int 0x80",
+            addr = in(reg) addr as usize,
+            in("eax") crate::nr::X86 as usize,
+            in("ecx") len,
+            in("edx") status,
+            options(noreturn, nostack),
+        );
+    }
 }

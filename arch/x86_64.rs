@@ -4,6 +4,7 @@
 //! - trap: `syscall`
 //! - result: `rax`, either 0 or `-errno` in `-4095..=-1`
 //! - clobbered: `rcx` (return address) and `r11` (saved `rflags`); flags and the stack are kept
+//! - exit (ends the calling thread): number 60, status in `rdi`
 
 use core::arch::asm;
 use core::ffi::c_void;
@@ -30,4 +31,29 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
         );
     }
     ret
+}
+
+/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
+    // registers are used: `status` waits in `edx`, which `syscall` keeps. 60 is `exit` (the
+    // thread; `exit_group` would end the process), which does not return. `nostack`: neither
+    // trap touches the user stack.
+    unsafe {
+        asm!(
+            "syscall",
+            "mov eax, 60",
+            "mov edi, edx",
+            "syscall",
+            in("rax") crate::nr::X86_64 as usize,
+            in("rdi") addr as usize,
+            in("rsi") len,
+            in("edx") status,
+            options(noreturn, nostack),
+        );
+    }
 }

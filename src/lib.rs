@@ -144,3 +144,30 @@ pub unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
     // SAFETY: the caller upholds the contract above, which is the trap's.
     Errno::result(unsafe { arch::munmap(addr, len) })
 }
+
+/// Unmaps `[addr, addr + len)` and ends the calling thread with `status`, touching no memory in
+/// between: the range may hold the stack the thread is running on.
+///
+/// This is how a thread runtime frees an exiting thread's stack, which no other thread can free
+/// safely until it knows the thread is gone, and which the thread itself cannot free with a call
+/// to [`munmap`] (the return would land on the unmapped stack). One `asm!` block makes both
+/// system calls, `munmap` then `exit` (the thread, not `exit_group`): after the first trap the
+/// status lives in a register and nothing reads or writes memory.
+///
+/// The result of `munmap` cannot be reported and is discarded: on a bad range the thread still
+/// exits, with its memory left mapped. When the calling thread is the last in its process, the
+/// process exits with `status`. With `CLONE_CHILD_CLEARTID` the kernel clears the thread-id word
+/// and wakes its futex once the thread is gone; that is how the parent learns the stack is free.
+///
+/// # Safety
+///
+/// The range must satisfy the contract of [`munmap`], with one difference: it may hold the
+/// calling thread's own stack, since nothing runs on it afterwards. Nothing else may use the
+/// range after the call. The thread ends without running destructors, thread-local destructors
+/// or `pthread` clean-up, so it should be a thread the caller created with raw `clone` and
+/// manages itself; the calling thread's other resources are the caller's to account for.
+#[inline(always)]
+pub unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds the contract above, which is the traps'.
+    unsafe { arch::munmap_and_exit(addr, len, status) }
+}

@@ -1,9 +1,7 @@
 //! Helpers shared by the behaviour tests: mappings made with libc's mmap, the process's
 //! mappings read from /proc/self/maps, and detection of the qemu-user emulator.
 
-// Each test binary uses its own subset. The tests build on the current toolchain only; the
-// MSRV (Cargo.toml's rust-version) is the library's, checked by ci/test.sh.
-#![allow(dead_code, clippy::incompatible_msrv)]
+#![allow(dead_code)] // each test binary uses its own subset
 
 use std::sync::{Mutex, MutexGuard};
 
