@@ -90,6 +90,7 @@ use core::ffi::c_void;
 
 mod errno;
 pub mod nr;
+pub mod seccomp;
 
 pub use errno::Errno;
 

@@ -1,0 +1,85 @@
+//! What a seccomp filter matches to recognise munmap: the audit architecture and the number.
+//!
+//! A seccomp BPF program sees `struct seccomp_data { int nr; __u32 arch; ... }`, with `nr` at
+//! offset 0 and `arch` at offset 4. A rule about munmap must check both: the same number names
+//! different calls on different ABIs (11 is munmap on x86_64 but execve on i386), and a 64-bit
+//! process can still enter the kernel through the 32-bit `int 0x80` ABI.
+//!
+//! [`MUNMAP`] is the pair for the target being compiled; [`X86`], [`X86_64`] and [`AARCH64`]
+//! are usable on any host, for a supervisor that filters processes of several architectures.
+//!
+//! - libseccomp: `seccomp_rule_add(ctx, action, SCMP_SYS(munmap), 0)` resolves the number per
+//!   architecture itself; `seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "munmap")` gives
+//!   `X86_64.nr`, and libseccomp's `SCMP_ARCH_*` values are these `AUDIT_ARCH_*` values.
+//! - seccompiler: the rule map is keyed by the number (`MUNMAP.nr as i64`) and the filter is
+//!   built for one `TargetArch`, which it turns into the same audit value.
+//! - a hand-written filter:
+//!
+//! ```
+//! use munmap::seccomp::MUNMAP;
+//! // (code, jt, jf, k) in struct sock_filter order.
+//! const LD_W_ABS: u16 = 0x20; // BPF_LD | BPF_W | BPF_ABS
+//! const JEQ_K: u16 = 0x15; // BPF_JMP | BPF_JEQ | BPF_K
+//! const RET_K: u16 = 0x06; // BPF_RET | BPF_K
+//! let make_munmap_fail_with_eperm = [
+//!     (LD_W_ABS, 0, 0, 4),                // A = seccomp_data.arch
+//!     (JEQ_K, 0, 3, MUNMAP.arch),         // another ABI: allow
+//!     (LD_W_ABS, 0, 0, 0),                // A = seccomp_data.nr
+//!     (JEQ_K, 0, 1, MUNMAP.nr),           // another call: allow
+//!     (RET_K, 0, 0, 0x0005_0000 | 1),     // SECCOMP_RET_ERRNO | EPERM
+//!     (RET_K, 0, 0, 0x7fff_0000),         // SECCOMP_RET_ALLOW
+//! ];
+//! # let _ = make_munmap_fail_with_eperm;
+//! ```
+
+use crate::nr;
+
+/// The two values a seccomp filter compares to recognise one system call on one ABI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Syscall {
+    /// `seccomp_data.arch`: an `AUDIT_ARCH_*` value from `include/uapi/linux/audit.h`.
+    pub arch: u32,
+    /// `seccomp_data.nr`: the system-call number on that ABI.
+    pub nr: u32,
+}
+
+/// `__AUDIT_ARCH_64BIT`: the ABI is 64-bit.
+const AUDIT_ARCH_64BIT: u32 = 0x8000_0000;
+/// `__AUDIT_ARCH_LE`: the ABI is little-endian.
+const AUDIT_ARCH_LE: u32 = 0x4000_0000;
+
+/// `AUDIT_ARCH_I386`: `EM_386` (3), little-endian.
+pub const AUDIT_ARCH_I386: u32 = 3 | AUDIT_ARCH_LE;
+/// `AUDIT_ARCH_X86_64`: `EM_X86_64` (62), 64-bit, little-endian.
+pub const AUDIT_ARCH_X86_64: u32 = 62 | AUDIT_ARCH_64BIT | AUDIT_ARCH_LE;
+/// `AUDIT_ARCH_AARCH64`: `EM_AARCH64` (183), 64-bit, little-endian.
+pub const AUDIT_ARCH_AARCH64: u32 = 183 | AUDIT_ARCH_64BIT | AUDIT_ARCH_LE;
+
+/// munmap on x86 (i386), and on x86_64 entered through `int 0x80`: `AUDIT_ARCH_I386`, 91.
+pub const X86: Syscall = Syscall {
+    arch: AUDIT_ARCH_I386,
+    nr: nr::X86,
+};
+/// munmap on x86_64: `AUDIT_ARCH_X86_64`, 11.
+pub const X86_64: Syscall = Syscall {
+    arch: AUDIT_ARCH_X86_64,
+    nr: nr::X86_64,
+};
+/// munmap on aarch64: `AUDIT_ARCH_AARCH64`, 215.
+pub const AARCH64: Syscall = Syscall {
+    arch: AUDIT_ARCH_AARCH64,
+    nr: nr::AARCH64,
+};
+
+/// munmap on every supported architecture.
+pub const ALL: [Syscall; 3] = [X86, X86_64, AARCH64];
+
+/// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+#[cfg(target_arch = "x86")]
+pub const MUNMAP: Syscall = X86;
+/// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+#[cfg(target_arch = "x86_64")]
+pub const MUNMAP: Syscall = X86_64;
+/// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+#[cfg(target_arch = "aarch64")]
+pub const MUNMAP: Syscall = AARCH64;

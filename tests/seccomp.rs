@@ -1,0 +1,162 @@
+//! munmap under a seccomp filter: the errno the filter chooses comes back exactly, and a filter
+//! on another number or another ABI leaves munmap working. Also checks the exported values.
+
+// The tests build on current Rust; the MSRV (rust-version) is the library's.
+#![allow(clippy::incompatible_msrv)]
+
+mod common;
+
+use common::*;
+use munmap::seccomp::{self, Syscall, MUNMAP};
+use munmap::Errno;
+
+#[test]
+fn audit_arch_values_follow_from_the_elf_machine_numbers() {
+    let audit = |machine: u16, bits64: bool| {
+        u32::from(machine) | 0x4000_0000 | if bits64 { 0x8000_0000 } else { 0 }
+    };
+    assert_eq!(seccomp::AUDIT_ARCH_I386, audit(libc::EM_386, false));
+    assert_eq!(seccomp::AUDIT_ARCH_X86_64, audit(libc::EM_X86_64, true));
+    assert_eq!(seccomp::AUDIT_ARCH_AARCH64, audit(libc::EM_AARCH64, true));
+    assert_eq!(MUNMAP.nr as libc::c_long, libc::SYS_munmap);
+    assert!(seccomp::ALL.contains(&MUNMAP));
+}
+
+#[test]
+fn filter_on_munmap_returns_exactly_its_errno() {
+    if let Some(emulator) = qemu_user() {
+        skip!(
+            "{} refuses to install seccomp filters (PR_SET_SECCOMP fails)",
+            emulator
+        );
+    }
+    // 1234 is no errno Linux defines: it arrives all the same, not replaced by another.
+    for errno in [libc::EPERM, libc::EACCES, 1234] {
+        let result = munmap_under_filter(MUNMAP, errno as u32);
+        assert_eq!(
+            result,
+            Err(Errno::from_raw(errno).unwrap()),
+            "filter errno {}",
+            errno
+        );
+    }
+}
+
+#[test]
+fn filter_on_another_number_leaves_munmap_working() {
+    if let Some(emulator) = qemu_user() {
+        skip!(
+            "{} refuses to install seccomp filters (PR_SET_SECCOMP fails)",
+            emulator
+        );
+    }
+    let other_number = Syscall {
+        arch: MUNMAP.arch,
+        nr: MUNMAP.nr + 1,
+    };
+    assert_eq!(
+        munmap_under_filter(other_number, libc::EPERM as u32),
+        Ok(())
+    );
+}
+
+#[test]
+fn filter_on_another_abi_leaves_munmap_working() {
+    if let Some(emulator) = qemu_user() {
+        skip!(
+            "{} refuses to install seccomp filters (PR_SET_SECCOMP fails)",
+            emulator
+        );
+    }
+    let other = seccomp::ALL.iter().find(|s| s.arch != MUNMAP.arch).unwrap();
+    let other_abi = Syscall {
+        arch: other.arch,
+        nr: MUNMAP.nr,
+    };
+    assert_eq!(munmap_under_filter(other_abi, libc::EPERM as u32), Ok(()));
+}
+
+/// In a forked child, installs a filter that fails `target` with `errno`, calls munmap on a page
+/// of its own, and reports the result through a shared page.
+fn munmap_under_filter(target: Syscall, errno: u32) -> Result<(), Errno> {
+    let _lock = address_space_lock();
+    let victim = Pages::map(1);
+    // SAFETY: a fresh shared anonymous page at an address the kernel chooses.
+    let shared = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            page_size(),
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    assert_ne!(shared, libc::MAP_FAILED);
+    let report = shared.cast::<i32>();
+    // SAFETY: the page is ours. -1 stands for "the child never reported".
+    unsafe { report.write_volatile(-1) };
+
+    let stmt = |code: u32, k: u32| libc::sock_filter {
+        code: code as u16,
+        jt: 0,
+        jf: 0,
+        k,
+    };
+    let jump = |k: u32, jf: u8| libc::sock_filter {
+        code: (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16,
+        jt: 0,
+        jf,
+        k,
+    };
+    let load = libc::BPF_LD | libc::BPF_W | libc::BPF_ABS;
+    let mut program = [
+        stmt(load, 4), // seccomp_data.arch
+        jump(target.arch, 3),
+        stmt(load, 0), // seccomp_data.nr
+        jump(target.nr, 1),
+        stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ERRNO | errno),
+        stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ALLOW),
+    ];
+    let fprog = libc::sock_fprog {
+        len: program.len() as u16,
+        filter: program.as_mut_ptr(),
+    };
+
+    // SAFETY: the child makes only system calls and volatile writes before `_exit`.
+    match unsafe { libc::fork() } {
+        -1 => panic!("fork failed"),
+        0 => unsafe {
+            if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+                || libc::prctl(libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER, &fprog) != 0
+            {
+                libc::_exit(2);
+            }
+            let result = munmap::munmap(victim.page(0).cast(), page_size());
+            report.write_volatile(match result {
+                Ok(()) => 0,
+                Err(e) => e.raw(),
+            });
+            libc::_exit(0);
+        },
+        child => {
+            let mut status = 0;
+            // SAFETY: `child` is our child; `status` is a valid out-pointer.
+            assert_eq!(unsafe { libc::waitpid(child, &mut status, 0) }, child);
+            assert!(
+                libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+                "child could not install the filter (status {:#x})",
+                status
+            );
+            // SAFETY: the child has exited; the page is ours.
+            let raw = unsafe { report.read_volatile() };
+            // SAFETY: the shared page is ours and unused from here on.
+            assert_eq!(unsafe { libc::munmap(shared, page_size()) }, 0);
+            assert_ne!(raw, -1, "the child never reported");
+            match raw {
+                0 => Ok(()),
+                raw => Err(Errno::from_raw(raw).expect("an errno")),
+            }
+        }
+    }
+}
