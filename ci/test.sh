@@ -5,14 +5,17 @@
 #   - checks rustfmt, clippy -D warnings (per target) and rustdoc -D warnings;
 #   - runs the tests natively on x86_64 and i686 (this kernel runs 32-bit code), and under
 #     qemu-user on x86_64, i686 and aarch64;
+#   - builds the freestanding program (tests/freestanding) for each target, runs it natively
+#     and under qemu-user, and checks its munmap calls against strace / qemu -strace;
 #   - builds the library with the MSRV toolchain for every target;
 #   - prints a summary table and exits non-zero if anything failed.
-# Tests that cannot run under an emulator print "SKIPPED <test>: <reason>"; they are counted.
+# Tests that cannot run under an emulator print "SKIPPED <test>: <reason>" (shown by
+# --show-output); they are counted.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-i686-linux-gnu
-    libc6-dev-i386-cross)
+    libc6-dev-i386-cross strace)
 TARGETS=(x86_64-unknown-linux-gnu i686-unknown-linux-gnu aarch64-unknown-linux-gnu)
 I686_LOADER=/usr/i686-linux-gnu/lib/ld-linux.so.2
 MSRV=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)
@@ -58,7 +61,7 @@ install_rust_parts() {
 check_tools() {
     local tool
     for tool in qemu-x86_64 qemu-i386 qemu-aarch64 i686-linux-gnu-gcc aarch64-linux-gnu-gcc \
-        "$I686_LOADER"; do
+        strace "$I686_LOADER"; do
         command -v "$tool" >/dev/null ||
             die "$tool not found after installing ${APT_PACKAGES[*]}: install them with apt-get"
     done
@@ -88,7 +91,7 @@ run_tests() {
     local runner=() log=$LOGS/test-$target-$label.log
     [ $# -eq 0 ] || runner=("CARGO_TARGET_$(echo "$target" | tr 'a-z-' 'A-Z_')_RUNNER=$*")
     echo "== tests: $target, $label"
-    env "${runner[@]}" cargo test --target "$target" --features std -- --nocapture 2>&1 |
+    env "${runner[@]}" cargo test --target "$target" --features std -- --show-output 2>&1 |
         tee "$log"
     local status=${PIPESTATUS[0]} passed failed skipped
     read -r passed failed < <(awk '/^test result:/ {
@@ -126,16 +129,16 @@ msrv_build() {
 print_summary() {
     local total_passed=0 total_failed=0 total_skipped=0 row name runner passed failed skipped
     echo
-    printf '%-38s %-14s %7s %7s %8s\n' step runner passed failed skipped
+    printf '%-48s %-14s %7s %7s %8s\n' step runner passed failed skipped
     for row in "${ROWS[@]}"; do
         IFS='|' read -r name runner passed failed skipped <<<"$row"
-        printf '%-38s %-14s %7s %7s %8s\n' "$name" "$runner" "$passed" "$failed" "$skipped"
+        printf '%-48s %-14s %7s %7s %8s\n' "$name" "$runner" "$passed" "$failed" "$skipped"
         total_passed=$((total_passed + passed))
         total_failed=$((total_failed + failed))
         total_skipped=$((total_skipped + skipped))
     done
     echo
-    grep -h '^SKIPPED ' "$LOGS"/test-*.log | sort | uniq -c || true
+    grep -h "^SKIPPED " "$LOGS"/test-*.log | sort || true
     echo
     echo "total: $total_passed passed, $total_failed failed, $total_skipped skipped"
 }
@@ -148,10 +151,14 @@ mkdir -p "$LOGS" && rm -f "$LOGS"/*.log
 export CARGO_TARGET_I686_UNKNOWN_LINUX_GNU_LINKER=i686-linux-gnu-gcc
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
 
+FREESTANDING=tests/freestanding
 check rustfmt cargo fmt --all -- --check
+check "rustfmt freestanding" cargo fmt --manifest-path "$FREESTANDING/Cargo.toml" -- --check
 for target in "${TARGETS[@]}"; do
     check "clippy $target" cargo clippy -q --target "$target" --all-targets --features std -- \
         -D warnings
+    check "clippy freestanding $target" \
+        sh -c "cd $FREESTANDING && cargo clippy -q --target $target -- -D warnings"
 done
 check rustdoc env RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --features std
 
@@ -160,6 +167,14 @@ run_tests i686-unknown-linux-gnu native "$I686_LOADER" --library-path /usr/i686-
 run_tests x86_64-unknown-linux-gnu qemu-x86_64 qemu-x86_64
 run_tests i686-unknown-linux-gnu qemu-i386 qemu-i386 -L /usr/i686-linux-gnu
 run_tests aarch64-unknown-linux-gnu qemu-aarch64 qemu-aarch64 -L /usr/aarch64-linux-gnu
+
+# The freestanding program (no libc, own _start), run and traced: see ci/freestanding.sh.
+check "freestanding x86_64, native" ci/freestanding.sh x86_64-unknown-linux-gnu
+check "freestanding i686, native" ci/freestanding.sh i686-unknown-linux-gnu
+check "freestanding x86_64, qemu-x86_64" ci/freestanding.sh x86_64-unknown-linux-gnu qemu-x86_64
+check "freestanding i686, qemu-i386" ci/freestanding.sh i686-unknown-linux-gnu qemu-i386
+check "freestanding aarch64, qemu-aarch64" \
+    ci/freestanding.sh aarch64-unknown-linux-gnu qemu-aarch64
 
 check "msrv $MSRV build (3 targets)" msrv_build
 

@@ -71,7 +71,14 @@
 //! | `aarch64`   | `svc #0`   | 215           | `x8` = nr, `x0`, `x1`; result in `x0`      |
 //!
 //! Any other target, and the 32-bit variants x32 and aarch64 ILP32, fail to compile. [`nr`]
-//! holds each number as a constant usable on any host.
+//! holds each number as a constant usable on any host, and [`seccomp`] pairs it with the audit
+//! architecture that a seccomp filter matches on.
+//!
+//! # Also in this crate
+//!
+//! - [`munmap_and_exit`]: unmap a range and end the calling thread in one `asm!` block that
+//!   touches no memory in between, so that a thread can free the stack it runs on.
+//! - [`seccomp`]: `(AUDIT_ARCH_*, number)` for munmap on every supported architecture.
 //!
 //! # Features
 //!

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# ci/freestanding.sh TARGET [RUNNER...]
+# Builds the freestanding program (tests/freestanding: no libc, own _start, rust-lld) for TARGET
+# and proves it from the outside:
+#   1. it runs (directly, or under RUNNER, a qemu-user binary) and exits 0: every check passed;
+#   2. it runs again under a tracer (strace -f without RUNNER, RUNNER -strace with it), and the
+#      trace holds exactly the munmap calls the program reports making, with the same arguments
+#      and results, in order; and the program ends in exit(0) (munmap_and_exit ends the thread
+#      with exit, not exit_group).
+set -uo pipefail
+cd "$(dirname "$0")/../tests/freestanding"
+
+target=$1
+shift
+runner=("$@")
+out=target/$target/trace
+mkdir -p "$out"
+
+fail() {
+    echo "freestanding $target ${runner[*]:-native}: $*" >&2
+    exit 1
+}
+
+cargo build -q --release --target "$target" || fail "build failed"
+binary=target/$target/release/munmap-freestanding
+echo "freestanding $target: $(stat -c %s "$binary") bytes, stripped"
+
+# One run, under the tracer: the program's stdout is its own record of the calls it made, and
+# the tracer (which passes on the exit status) records them from the outside.
+if [ ${#runner[@]} -eq 0 ]; then
+    command -v strace >/dev/null || fail "strace not found: apt-get install strace"
+    strace -f -o "$out/trace.log" -e trace=munmap,exit,exit_group "$binary" >"$out/program.log"
+    status=$?
+    result_field='\1' # strace names the errno: -1 EINVAL (Invalid argument)
+else
+    "${runner[@]}" -strace "$binary" >"$out/program.log" 2>"$out/trace.log"
+    status=$?
+    result_field='errno=\2' # qemu numbers it: -1 errno=22 (Invalid argument)
+fi
+[ "$status" -eq 0 ] || fail "exit status $status: check $status failed (see src/main.rs)"
+
+# One line per munmap: "munmap <hex address> <length> <0 | -1 name-or-number>".
+case $target in
+i686-*) max=4294967295 ;;
+*) max=18446744073709551615 ;;
+esac
+normalize_trace() {
+    sed -nE 's/^([0-9]+ |\[pid +[0-9]+\] )?munmap\(0x0*([0-9a-f]+), ?(-?[0-9]+)\) *= (0|-1 [^ ]+).*/munmap \2 \3 \4/p' |
+        sed -E "s/^(munmap [0-9a-f]+) -1 /\1 $max /" # qemu prints a length of ~0 as -1
+}
+normalize_program() {
+    sed -nE "s/^munmap\(0x([0-9a-f]+), ([0-9]+)\) = (0|-1 ([A-Z0-9]+) errno=([0-9]+))$/munmap \1 \2 \3/p" |
+        sed -E "s/ -1 ([A-Z0-9]+) errno=([0-9]+)$/ -1 $result_field/"
+}
+normalize_trace <"$out/trace.log" >"$out/trace.calls"
+normalize_program <"$out/program.log" >"$out/program.calls"
+
+calls=$(wc -l <"$out/program.calls")
+[ "$calls" -gt 0 ] && [ "$calls" -eq "$(wc -l <"$out/program.log")" ] ||
+    fail "the program's log is not what this script reads: $out/program.log"
+diff -u "$out/program.calls" "$out/trace.calls" ||
+    fail "the trace differs from the program's own record (above: - program, + trace)"
+grep -qE '^([0-9]+ )?exit\(0\)' "$out/trace.log" || fail "no exit(0) in the trace"
+! grep -qE 'exit_group' "$out/trace.log" || fail "exit_group in the trace: expected exit"
+echo "freestanding $target ${runner[*]:-native}: ok, $calls munmap calls match the trace"
+cat "$out/trace.calls"
