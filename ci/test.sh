@@ -7,6 +7,8 @@
 #     qemu-user on x86_64, i686 and aarch64;
 #   - builds the freestanding program (tests/freestanding) for each target, runs it natively
 #     and under qemu-user, and checks its munmap calls against strace / qemu -strace;
+#   - disassembles a probe calling munmap on every target and checks it is the minimal trap
+#     (ci/codegen.sh), and that this check rejects a munmap with a pre-check added;
 #   - builds the library with the MSRV toolchain for every target;
 #   - prints a summary table and exits non-zero if anything failed.
 # Tests that cannot run under an emulator print "SKIPPED <test>: <reason>" (shown by
@@ -50,8 +52,8 @@ install_apt_packages() {
 
 install_rust_parts() {
     command -v rustup >/dev/null || die "rustup not found: install it from rustup.rs"
-    echo "== rustup: targets, clippy, rustfmt, toolchain $MSRV"
-    rustup component add clippy rustfmt &&
+    echo "== rustup: targets, clippy, rustfmt, llvm-tools, toolchain $MSRV"
+    rustup component add clippy rustfmt llvm-tools &&
         rustup target add "${TARGETS[@]}" &&
         rustup toolchain install "$MSRV" --profile minimal &&
         rustup target add --toolchain "$MSRV" "${TARGETS[@]}" ||
@@ -167,6 +169,11 @@ run_tests i686-unknown-linux-gnu native "$I686_LOADER" --library-path /usr/i686-
 run_tests x86_64-unknown-linux-gnu qemu-x86_64 qemu-x86_64
 run_tests i686-unknown-linux-gnu qemu-i386 qemu-i386 -L /usr/i686-linux-gnu
 run_tests aarch64-unknown-linux-gnu qemu-aarch64 qemu-aarch64 -L /usr/aarch64-linux-gnu
+
+# Zero overhead: the disassembled probe is the bare trap on every target, and the check rejects
+# a munmap with a pre-check added.
+check "codegen: probe is the minimal trap (3 targets)" ci/codegen.sh
+check "codegen: self-test rejects a pre-check" ci/codegen.sh --self-test
 
 # The freestanding program (no libc, own _start), run and traced: see ci/freestanding.sh.
 check "freestanding x86_64, native" ci/freestanding.sh x86_64-unknown-linux-gnu
