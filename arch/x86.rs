@@ -5,6 +5,9 @@
 //! - result: `eax`, either 0 or `-errno` in `-4095..=-1`
 //! - clobbered: nothing else; flags and the stack are kept
 //! - exit (ends the calling thread): number 1, status in `ebx`
+//! - fast entry: `call` to `__kernel_vsyscall` (the vDSO address in `AT_SYSINFO`) takes the
+//!   same registers as `int 0x80` and keeps all but `eax`; being a call, it uses the stack and
+//!   may change the flags
 //!
 //! LLVM reserves `ebx` on x86, so the address comes in through a scratch register and is swapped
 //! into `ebx` around the trap (`xchg` leaves the flags alone).
@@ -31,6 +34,32 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
             inlateout("eax") crate::nr::X86 as usize => ret,
             in("ecx") len,
             options(nostack, preserves_flags),
+        );
+    }
+    ret
+}
+
+/// munmap(2) through the vDSO entry at `entry`; returns the kernel's result unchanged.
+///
+/// # Safety
+/// As for [`crate::Vsyscall::munmap`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_vsyscall(entry: usize, addr: *mut c_void, len: usize) -> usize {
+    let ret: usize;
+    // SAFETY: the caller upholds `Vsyscall::munmap`'s contract: `entry` is this process's
+    // `__kernel_vsyscall`, which keeps every register but `eax`. `ebx` holds the caller's value
+    // again after the second `xchg`. No `nostack` (the call pushes a return address) and no
+    // `preserves_flags` (the entry may change them). No `nomem`: the call changes which memory
+    // is valid.
+    unsafe {
+        asm!(
+            "xchg {addr}, ebx",
+            "call {entry}",
+            "xchg {addr}, ebx",
+            entry = in(reg) entry,
+            addr = inout(reg) addr as usize => _,
+            inlateout("eax") crate::nr::X86 as usize => ret,
+            in("ecx") len,
         );
     }
     ret

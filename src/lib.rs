@@ -101,6 +101,11 @@ pub mod seccomp;
 
 pub use errno::Errno;
 
+#[cfg(target_arch = "x86")]
+mod vsyscall;
+#[cfg(target_arch = "x86")]
+pub use vsyscall::Vsyscall;
+
 cfg_if::cfg_if! {
     if #[cfg(not(target_os = "linux"))] {
         compile_error!("munmap is a Linux system call: this crate supports Linux only");
