@@ -73,7 +73,7 @@ check_crate() {
 
 if [ "${1:-}" = --self-test ]; then
     mutant=$root/target/codegen-mutant/munmap
-    rm -rf "$mutant" && mkdir -p "$mutant" && cp -r "$root"/{Cargo.toml,Cargo.lock,src,arch} "$mutant"/
+    "$root/ci/lib-copy.sh" "$mutant" || exit 1
     # The change a well-meaning contributor might make: validate the range before the trap.
     perl -0pi -e 's/(pub unsafe fn munmap\(addr: \*mut c_void, len: usize\) -> Result<\(\), Errno> \{\n)/$1    if len == 0 || (addr as usize).checked_add(len).is_none() {\n        return Err(Errno::EINVAL);\n    }\n/' \
         "$mutant/src/lib.rs"

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../tests/freestanding"
 target=$1
 shift
 runner=("$@")
-out=target/$target/trace
+out=target/$target/trace-$(basename "${runner[0]:-native}")
 mkdir -p "$out"
 
 fail() {
@@ -45,7 +45,7 @@ i686-*) max=4294967295 ;;
 *) max=18446744073709551615 ;;
 esac
 normalize_trace() {
-    sed -nE 's/^([0-9]+ |\[pid +[0-9]+\] )?munmap\(0x0*([0-9a-f]+), ?(-?[0-9]+)\) *= (0|-1 [^ ]+).*/munmap \2 \3 \4/p' |
+    sed -nE 's/^([0-9]+ +|\[pid +[0-9]+\] )?munmap\(0x0*([0-9a-f]+), ?(-?[0-9]+)\) *= (0|-1 [^ ]+).*/munmap \2 \3 \4/p' |
         sed -E "s/^(munmap [0-9a-f]+) -1 /\1 $max /" # qemu prints a length of ~0 as -1
 }
 normalize_program() {
@@ -60,7 +60,7 @@ calls=$(wc -l <"$out/program.calls")
     fail "the program's log is not what this script reads: $out/program.log"
 diff -u "$out/program.calls" "$out/trace.calls" ||
     fail "the trace differs from the program's own record (above: - program, + trace)"
-grep -qE '^([0-9]+ )?exit\(0\)' "$out/trace.log" || fail "no exit(0) in the trace"
+grep -qE '^([0-9]+ +)?exit\(0\)' "$out/trace.log" || fail "no exit(0) in the trace"
 ! grep -qE 'exit_group' "$out/trace.log" || fail "exit_group in the trace: expected exit"
 echo "freestanding $target ${runner[*]:-native}: ok, $calls munmap calls match the trace"
 cat "$out/trace.calls"

@@ -114,9 +114,7 @@ run_tests() {
 # cfg-if is vendored because Cargo before 1.68 only reads the registry as a git clone.
 msrv_build() {
     local dir=target/msrv
-    rm -rf "$dir" && mkdir -p "$dir/.cargo" && cp -r src arch Cargo.toml "$dir"/ || return 1
-    awk '/^\[/ { skip = ($0 ~ /dev-dependencies|^\[\[(bench|example|test)\]\]/) } !skip' \
-        Cargo.toml >"$dir/Cargo.toml" || return 1
+    ci/lib-copy.sh "$dir" && mkdir -p "$dir/.cargo" || return 1
     (
         cd "$dir" &&
             cargo generate-lockfile -q &&
