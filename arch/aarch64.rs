@@ -22,7 +22,7 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
     unsafe {
         asm!(
             "svc #0",
-            in("x8") crate::nr::AARCH64 as usize,
+            in("x8") crate::nr::MUNMAP as usize,
             inlateout("x0") addr as usize => ret,
             in("x1") len,
             options(nostack, preserves_flags),
@@ -47,7 +47,7 @@ pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32)
             "mov x8, #93",
             "mov w0, w2",
             "svc #0",
-            in("x8") crate::nr::AARCH64 as usize,
+            in("x8") crate::nr::MUNMAP as usize,
             in("x0") addr as usize,
             in("x1") len,
             in("w2") status,

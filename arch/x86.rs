@@ -31,7 +31,7 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
             "int 0x80",
             "xchg {addr}, ebx",
             addr = inout(reg) addr as usize => _,
-            inlateout("eax") crate::nr::X86 as usize => ret,
+            inlateout("eax") crate::nr::MUNMAP as usize => ret,
             in("ecx") len,
             options(nostack, preserves_flags),
         );
@@ -58,7 +58,7 @@ pub(crate) unsafe fn munmap_vsyscall(entry: usize, addr: *mut c_void, len: usize
             "xchg {addr}, ebx",
             entry = in(reg) entry,
             addr = inout(reg) addr as usize => _,
-            inlateout("eax") crate::nr::X86 as usize => ret,
+            inlateout("eax") crate::nr::MUNMAP as usize => ret,
             in("ecx") len,
         );
     }
@@ -83,7 +83,7 @@ pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32)
             "mov ebx, edx",
             "int 0x80",
             addr = in(reg) addr as usize,
-            in("eax") crate::nr::X86 as usize,
+            in("eax") crate::nr::MUNMAP as usize,
             in("ecx") len,
             in("edx") status,
             options(noreturn, nostack),

@@ -22,7 +22,7 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
     unsafe {
         asm!(
             "syscall",
-            inlateout("rax") crate::nr::X86_64 as usize => ret,
+            inlateout("rax") crate::nr::MUNMAP as usize => ret,
             in("rdi") addr as usize,
             in("rsi") len,
             lateout("rcx") _,
@@ -49,7 +49,7 @@ pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32)
             "mov eax, 60",
             "mov edi, edx",
             "syscall",
-            in("rax") crate::nr::X86_64 as usize,
+            in("rax") crate::nr::MUNMAP as usize,
             in("rdi") addr as usize,
             in("rsi") len,
             in("edx") status,

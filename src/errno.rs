@@ -7,8 +7,9 @@ use core::num::NonZeroU16;
 ///
 /// `Errno` is a non-zero `u16`, so `Result<(), Errno>` is two bytes and travels in one register:
 /// 0 is `Ok(())`, anything else the error. Every name in Linux's generic table
-/// (`include/uapi/asm-generic/errno-base.h` and `errno.h`, shared by x86, x86_64 and aarch64) is
-/// an associated constant; numbers outside the table are kept as they are, never replaced.
+/// (`include/uapi/asm-generic/errno-base.h` and `errno.h`, which every supported architecture
+/// uses; powerpc differs only in giving `EDEADLOCK` the number 58) is an associated constant;
+/// numbers outside the table are kept as they are, never replaced.
 ///
 /// `Debug` shows the name and the number (`EINVAL (22)`), `Display` the message
 /// (`Invalid argument`).
@@ -105,6 +106,8 @@ macro_rules! errnos {
         fn describe(raw: u16) -> Option<(&'static str, &'static str)> {
             match raw {
                 $($raw => Some((stringify!($name), $message)),)*
+                #[cfg(any(target_arch = "powerpc", target_arch = "powerpc64"))]
+                58 => Some((POWERPC_EDEADLOCK.1, POWERPC_EDEADLOCK.2)),
                 _ => None,
             }
         }
@@ -245,12 +248,21 @@ errnos! {
     EHWPOISON = 133, "Memory page has hardware error";
 }
 
+/// powerpc's one departure from the generic table (`arch/powerpc/include/uapi/asm/errno.h`):
+/// `EDEADLOCK` is 58 rather than a second name for `EDEADLK`.
+#[cfg(any(target_arch = "powerpc", target_arch = "powerpc64"))]
+const POWERPC_EDEADLOCK: (u16, &str, &str) = (58, "EDEADLOCK", "File locking deadlock error");
+
 /// Aliases: second names Linux gives to the numbers above.
 impl Errno {
     /// `EWOULDBLOCK`: the same number as [`Errno::EAGAIN`] (11).
     pub const EWOULDBLOCK: Errno = Errno::EAGAIN;
-    /// `EDEADLOCK`: the same number as [`Errno::EDEADLK`] (35).
+    /// `EDEADLOCK`: the same number as [`Errno::EDEADLK`] (35); on powerpc a number of its own.
+    #[cfg(not(any(target_arch = "powerpc", target_arch = "powerpc64")))]
     pub const EDEADLOCK: Errno = Errno::EDEADLK;
+    /// `EDEADLOCK` (58 on powerpc): File locking deadlock error.
+    #[cfg(any(target_arch = "powerpc", target_arch = "powerpc64"))]
+    pub const EDEADLOCK: Errno = Errno::constant(POWERPC_EDEADLOCK.0);
     /// `ENOTSUP`: glibc's name for [`Errno::EOPNOTSUPP`] (95).
     pub const ENOTSUP: Errno = Errno::EOPNOTSUPP;
 }

@@ -121,9 +121,25 @@ cfg_if::cfg_if! {
     } else if #[cfg(all(target_arch = "aarch64", target_pointer_width = "64"))] {
         #[path = "../arch/aarch64.rs"]
         mod arch;
+    } else if #[cfg(all(target_arch = "arm", not(target_feature = "thumb-mode")))] {
+        #[path = "../arch/arm.rs"]
+        mod arch;
+    } else if #[cfg(any(target_arch = "riscv32", target_arch = "riscv64"))] {
+        #[path = "../arch/riscv.rs"]
+        mod arch;
+    } else if #[cfg(target_arch = "loongarch64")] {
+        #[path = "../arch/loongarch64.rs"]
+        mod arch;
+    } else if #[cfg(target_arch = "powerpc64")] {
+        #[path = "../arch/powerpc64.rs"]
+        mod arch;
+    } else if #[cfg(target_arch = "s390x")] {
+        #[path = "../arch/s390x.rs"]
+        mod arch;
     } else {
         compile_error!(
-            "munmap supports Linux on x86, x86_64 and aarch64 (not x32 or aarch64 ILP32)"
+            "munmap supports Linux on x86, x86_64, aarch64, arm (not Thumb mode), riscv32, \
+             riscv64, loongarch64, powerpc64 and s390x (not x32 or aarch64 ILP32)"
         );
     }
 }

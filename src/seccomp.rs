@@ -5,8 +5,9 @@
 //! different calls on different ABIs (11 is munmap on x86_64 but execve on i386), and a 64-bit
 //! process can still enter the kernel through the 32-bit `int 0x80` ABI.
 //!
-//! [`MUNMAP`] is the pair for the target being compiled; [`X86`], [`X86_64`] and [`AARCH64`]
-//! are usable on any host, for a supervisor that filters processes of several architectures.
+//! [`MUNMAP`] is the pair for the target being compiled; the others ([`X86`], [`X86_64`],
+//! [`AARCH64`], ... and [`ALL`]) are usable on any host, for a supervisor that filters
+//! processes of several architectures.
 //!
 //! - libseccomp: `seccomp_rule_add(ctx, action, SCMP_SYS(munmap), 0)` resolves the number per
 //!   architecture itself; `seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "munmap")` gives
@@ -54,6 +55,20 @@ pub const AUDIT_ARCH_I386: u32 = 3 | AUDIT_ARCH_LE;
 pub const AUDIT_ARCH_X86_64: u32 = 62 | AUDIT_ARCH_64BIT | AUDIT_ARCH_LE;
 /// `AUDIT_ARCH_AARCH64`: `EM_AARCH64` (183), 64-bit, little-endian.
 pub const AUDIT_ARCH_AARCH64: u32 = 183 | AUDIT_ARCH_64BIT | AUDIT_ARCH_LE;
+/// `AUDIT_ARCH_ARM`: `EM_ARM` (40), little-endian.
+pub const AUDIT_ARCH_ARM: u32 = 40 | AUDIT_ARCH_LE;
+/// `AUDIT_ARCH_RISCV32`: `EM_RISCV` (243), little-endian.
+pub const AUDIT_ARCH_RISCV32: u32 = 243 | AUDIT_ARCH_LE;
+/// `AUDIT_ARCH_RISCV64`: `EM_RISCV` (243), 64-bit, little-endian.
+pub const AUDIT_ARCH_RISCV64: u32 = 243 | AUDIT_ARCH_64BIT | AUDIT_ARCH_LE;
+/// `AUDIT_ARCH_LOONGARCH64`: `EM_LOONGARCH` (258), 64-bit, little-endian.
+pub const AUDIT_ARCH_LOONGARCH64: u32 = 258 | AUDIT_ARCH_64BIT | AUDIT_ARCH_LE;
+/// `AUDIT_ARCH_PPC64`: `EM_PPC64` (21), 64-bit, big-endian.
+pub const AUDIT_ARCH_PPC64: u32 = 21 | AUDIT_ARCH_64BIT;
+/// `AUDIT_ARCH_PPC64LE`: `EM_PPC64` (21), 64-bit, little-endian.
+pub const AUDIT_ARCH_PPC64LE: u32 = 21 | AUDIT_ARCH_64BIT | AUDIT_ARCH_LE;
+/// `AUDIT_ARCH_S390X`: `EM_S390` (22), 64-bit, big-endian.
+pub const AUDIT_ARCH_S390X: u32 = 22 | AUDIT_ARCH_64BIT;
 
 /// munmap on x86 (i386), and on x86_64 entered through `int 0x80`: `AUDIT_ARCH_I386`, 91.
 pub const X86: Syscall = Syscall {
@@ -70,16 +85,86 @@ pub const AARCH64: Syscall = Syscall {
     arch: AUDIT_ARCH_AARCH64,
     nr: nr::AARCH64,
 };
+/// munmap on arm (EABI): `AUDIT_ARCH_ARM`, 91.
+pub const ARM: Syscall = Syscall {
+    arch: AUDIT_ARCH_ARM,
+    nr: nr::ARM,
+};
+/// munmap on riscv32: `AUDIT_ARCH_RISCV32`, 215.
+pub const RISCV32: Syscall = Syscall {
+    arch: AUDIT_ARCH_RISCV32,
+    nr: nr::RISCV32,
+};
+/// munmap on riscv64: `AUDIT_ARCH_RISCV64`, 215.
+pub const RISCV64: Syscall = Syscall {
+    arch: AUDIT_ARCH_RISCV64,
+    nr: nr::RISCV64,
+};
+/// munmap on loongarch64: `AUDIT_ARCH_LOONGARCH64`, 215.
+pub const LOONGARCH64: Syscall = Syscall {
+    arch: AUDIT_ARCH_LOONGARCH64,
+    nr: nr::LOONGARCH64,
+};
+/// munmap on big-endian powerpc64: `AUDIT_ARCH_PPC64`, 91.
+pub const POWERPC64: Syscall = Syscall {
+    arch: AUDIT_ARCH_PPC64,
+    nr: nr::POWERPC64,
+};
+/// munmap on little-endian powerpc64: `AUDIT_ARCH_PPC64LE`, 91.
+pub const POWERPC64LE: Syscall = Syscall {
+    arch: AUDIT_ARCH_PPC64LE,
+    nr: nr::POWERPC64,
+};
+/// munmap on s390x: `AUDIT_ARCH_S390X`, 91.
+pub const S390X: Syscall = Syscall {
+    arch: AUDIT_ARCH_S390X,
+    nr: nr::S390X,
+};
 
 /// munmap on every supported architecture.
-pub const ALL: [Syscall; 3] = [X86, X86_64, AARCH64];
+pub const ALL: [Syscall; 10] = [
+    X86,
+    X86_64,
+    AARCH64,
+    ARM,
+    RISCV32,
+    RISCV64,
+    LOONGARCH64,
+    POWERPC64,
+    POWERPC64LE,
+    S390X,
+];
 
-/// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-#[cfg(target_arch = "x86")]
-pub const MUNMAP: Syscall = X86;
-/// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-#[cfg(target_arch = "x86_64")]
-pub const MUNMAP: Syscall = X86_64;
-/// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-#[cfg(target_arch = "aarch64")]
-pub const MUNMAP: Syscall = AARCH64;
+cfg_if::cfg_if! {
+    if #[cfg(target_arch = "x86")] {
+        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+        pub const MUNMAP: Syscall = X86;
+    } else if #[cfg(target_arch = "x86_64")] {
+        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+        pub const MUNMAP: Syscall = X86_64;
+    } else if #[cfg(target_arch = "aarch64")] {
+        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+        pub const MUNMAP: Syscall = AARCH64;
+    } else if #[cfg(target_arch = "arm")] {
+        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+        pub const MUNMAP: Syscall = ARM;
+    } else if #[cfg(target_arch = "riscv32")] {
+        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+        pub const MUNMAP: Syscall = RISCV32;
+    } else if #[cfg(target_arch = "riscv64")] {
+        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+        pub const MUNMAP: Syscall = RISCV64;
+    } else if #[cfg(target_arch = "loongarch64")] {
+        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+        pub const MUNMAP: Syscall = LOONGARCH64;
+    } else if #[cfg(all(target_arch = "powerpc64", target_endian = "big"))] {
+        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+        pub const MUNMAP: Syscall = POWERPC64;
+    } else if #[cfg(target_arch = "powerpc64")] {
+        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+        pub const MUNMAP: Syscall = POWERPC64LE;
+    } else if #[cfg(target_arch = "s390x")] {
+        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+        pub const MUNMAP: Syscall = S390X;
+    }
+}

@@ -53,7 +53,13 @@ fn display_matches_glibc_strerror() {
         let errno = Errno::from_raw(raw).unwrap();
         // SAFETY: strerror returns a valid C string; the tests do not call setlocale.
         let glibc = unsafe { std::ffi::CStr::from_ptr(libc::strerror(raw)) };
-        assert_eq!(errno.to_string(), glibc.to_str().unwrap(), "errno {}", raw);
+        let mut expected = glibc.to_str().unwrap();
+        if cfg!(any(target_arch = "powerpc", target_arch = "powerpc64")) && raw == 58 {
+            // glibc has no text for powerpc's own EDEADLOCK; ours is the kernel header's.
+            assert_eq!(expected, "Unknown error 58");
+            expected = "File locking deadlock error";
+        }
+        assert_eq!(errno.to_string(), expected, "errno {}", raw);
     }
 }
 
@@ -73,7 +79,7 @@ fn debug_shows_name_and_number() {
 
 #[test]
 fn numbers_without_a_name_are_kept_not_replaced() {
-    for raw in [41, 58, 134, 512, 4095] {
+    for raw in [41, 134, 512, 4095] {
         let errno = Errno::from_raw(raw).unwrap();
         assert_eq!(errno.raw(), raw);
         assert_eq!(errno.name(), None);
@@ -103,12 +109,5 @@ fn std_feature_converts_to_io_error_with_the_same_number() {
 #[test]
 fn munmap_number_for_this_target_matches_libc() {
     assert_eq!(nr::MUNMAP as libc::c_long, libc::SYS_munmap);
-    let expected = if cfg!(target_arch = "x86") {
-        nr::X86
-    } else if cfg!(target_arch = "x86_64") {
-        nr::X86_64
-    } else {
-        nr::AARCH64
-    };
-    assert_eq!(nr::MUNMAP, expected);
+    assert_eq!(munmap::seccomp::MUNMAP.nr, nr::MUNMAP);
 }

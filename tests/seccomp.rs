@@ -12,14 +12,56 @@ use munmap::Errno;
 
 #[test]
 fn audit_arch_values_follow_from_the_elf_machine_numbers() {
-    let audit = |machine: u16, bits64: bool| {
-        u32::from(machine) | 0x4000_0000 | if bits64 { 0x8000_0000 } else { 0 }
+    // include/uapi/linux/audit.h: EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE.
+    let audit = |machine: u16, bits64: bool, little: bool| {
+        u32::from(machine)
+            | if bits64 { 0x8000_0000 } else { 0 }
+            | if little { 0x4000_0000 } else { 0 }
     };
-    assert_eq!(seccomp::AUDIT_ARCH_I386, audit(libc::EM_386, false));
-    assert_eq!(seccomp::AUDIT_ARCH_X86_64, audit(libc::EM_X86_64, true));
-    assert_eq!(seccomp::AUDIT_ARCH_AARCH64, audit(libc::EM_AARCH64, true));
+    // EM_LOONGARCH (258), which the libc crate does not define, from include/uapi/linux/elf-em.h.
+    let em_loongarch = 258;
+    let expected = [
+        (seccomp::AUDIT_ARCH_I386, audit(libc::EM_386, false, true)),
+        (
+            seccomp::AUDIT_ARCH_X86_64,
+            audit(libc::EM_X86_64, true, true),
+        ),
+        (
+            seccomp::AUDIT_ARCH_AARCH64,
+            audit(libc::EM_AARCH64, true, true),
+        ),
+        (seccomp::AUDIT_ARCH_ARM, audit(libc::EM_ARM, false, true)),
+        (
+            seccomp::AUDIT_ARCH_RISCV32,
+            audit(libc::EM_RISCV, false, true),
+        ),
+        (
+            seccomp::AUDIT_ARCH_RISCV64,
+            audit(libc::EM_RISCV, true, true),
+        ),
+        (
+            seccomp::AUDIT_ARCH_LOONGARCH64,
+            audit(em_loongarch, true, true),
+        ),
+        (
+            seccomp::AUDIT_ARCH_PPC64,
+            audit(libc::EM_PPC64, true, false),
+        ),
+        (
+            seccomp::AUDIT_ARCH_PPC64LE,
+            audit(libc::EM_PPC64, true, true),
+        ),
+        (seccomp::AUDIT_ARCH_S390X, audit(libc::EM_S390, true, false)),
+    ];
+    for (ours, from_elf) in expected {
+        assert_eq!(ours, from_elf, "{:#x}", ours);
+    }
     assert_eq!(MUNMAP.nr as libc::c_long, libc::SYS_munmap);
     assert!(seccomp::ALL.contains(&MUNMAP));
+    let mut arches: Vec<u32> = seccomp::ALL.iter().map(|s| s.arch).collect();
+    arches.sort_unstable();
+    arches.dedup();
+    assert_eq!(arches.len(), seccomp::ALL.len(), "one entry per ABI");
 }
 
 #[test]

@@ -1,0 +1,67 @@
+//! Linux loongarch64 system-call ABI, as `munmap` uses it:
+//! - number: `$a7` (munmap = 215)
+//! - arguments: `$a0`, `$a1` (then `$a2` to `$a5`)
+//! - trap: `syscall 0`
+//! - result: `$a0`, either 0 or `-errno` in `-4095..=-1`
+//! - clobbered: `$t0` to `$t8` (the kernel may use them, as glibc and nolibc assume); the
+//!   stack is kept
+//! - exit (ends the calling thread): number 93, status in `$a0`
+
+use core::arch::asm;
+use core::ffi::c_void;
+
+/// munmap(2) trap; returns the kernel's result unchanged.
+///
+/// # Safety
+/// As for [`crate::munmap`].
+#[inline(always)]
+pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
+    let ret: usize;
+    // SAFETY: the caller upholds `crate::munmap`'s contract. `nostack`: the trap does not touch
+    // the user stack. `preserves_flags`: there are none. No `nomem`: the call changes which
+    // memory is valid.
+    unsafe {
+        asm!(
+            "syscall 0",
+            in("$a7") crate::nr::MUNMAP as usize,
+            inlateout("$a0") addr as usize => ret,
+            in("$a1") len,
+            lateout("$t0") _,
+            lateout("$t1") _,
+            lateout("$t2") _,
+            lateout("$t3") _,
+            lateout("$t4") _,
+            lateout("$t5") _,
+            lateout("$t6") _,
+            lateout("$t7") _,
+            lateout("$t8") _,
+            options(nostack, preserves_flags),
+        );
+    }
+    ret
+}
+
+/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
+    // registers are used: `status` waits in `$a2`, which the trap keeps. 93 is `exit` (the
+    // thread; `exit_group` would end the process), which does not return. `nostack`: neither
+    // trap touches the user stack.
+    unsafe {
+        asm!(
+            "syscall 0",
+            "li.w $a7, 93",
+            "move $a0, $a2",
+            "syscall 0",
+            in("$a7") crate::nr::MUNMAP as usize,
+            in("$a0") addr as usize,
+            in("$a1") len,
+            in("$a2") status,
+            options(noreturn, nostack),
+        );
+    }
+}

@@ -1,0 +1,57 @@
+//! Linux s390x system-call ABI, as `munmap` uses it:
+//! - number: `r1` (munmap = 91)
+//! - arguments: `r2`, `r3` (then `r4` to `r7`)
+//! - trap: `svc 0`
+//! - result: `r2`, either 0 or `-errno` in `-4095..=-1`
+//! - clobbered: nothing else; the condition code and the stack are kept
+//! - exit (ends the calling thread): number 1, status in `r2`
+
+use core::arch::asm;
+use core::ffi::c_void;
+
+/// munmap(2) trap; returns the kernel's result unchanged.
+///
+/// # Safety
+/// As for [`crate::munmap`].
+#[inline(always)]
+pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
+    let ret: usize;
+    // SAFETY: the caller upholds `crate::munmap`'s contract. `nostack`: the trap does not touch
+    // the user stack. `preserves_flags`: the kernel restores the PSW's condition code. No
+    // `nomem`: the call changes which memory is valid.
+    unsafe {
+        asm!(
+            "svc 0",
+            in("r1") crate::nr::MUNMAP as usize,
+            inlateout("r2") addr as usize => ret,
+            in("r3") len,
+            options(nostack, preserves_flags),
+        );
+    }
+    ret
+}
+
+/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
+    // registers are used: `status` waits in `r6`, which the kernel keeps (callee-saved in C). 1 is `exit` (the thread;
+    // `exit_group` would end the process), which does not return. `nostack`: neither trap
+    // touches the user stack.
+    unsafe {
+        asm!(
+            "svc 0",
+            "lghi %r1, 1",
+            "lgr %r2, %r6",
+            "svc 0",
+            in("r1") crate::nr::MUNMAP as usize,
+            in("r2") addr as usize,
+            in("r3") len,
+            in("r6") status as isize,
+            options(noreturn, nostack),
+        );
+    }
+}
