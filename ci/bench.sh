@@ -8,19 +8,21 @@
 # Installs valgrind if missing (as root; otherwise says how).
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=ci/targets.sh
+. ci/targets.sh
 
 if ! command -v valgrind >/dev/null; then
     [ "$(id -u)" -eq 0 ] || { echo "valgrind not found: apt-get install valgrind" >&2; exit 1; }
     apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind || exit 1
 fi
-export CARGO_TARGET_I686_UNKNOWN_LINUX_GNU_LINKER=i686-linux-gnu-gcc
+export_linkers
 I686_LOADER=(/usr/i686-linux-gnu/lib/ld-linux.so.2 --library-path /usr/i686-linux-gnu/lib)
 CALLS=1000
 
 for target in x86_64-unknown-linux-gnu i686-unknown-linux-gnu; do
     loader=()
     [[ $target == i686-* ]] && loader=("${I686_LOADER[@]}")
-    var=CARGO_TARGET_$(echo "$target" | tr 'a-z-' 'A-Z_')_RUNNER
+    var=CARGO_TARGET_$(cargo_env_name "$target")_RUNNER
     echo "== $target: cargo bench --bench interleaved"
     runner=()
     [ ${#loader[@]} -eq 0 ] || runner=("$var=${loader[*]}")

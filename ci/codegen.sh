@@ -1,75 +1,106 @@
 #!/usr/bin/env bash
-# ci/codegen.sh [CRATE_DIR]
-# Proves "zero overhead" on every target: compiles ci/codegen/probe.rs (an out-of-line function
-# that calls munmap and returns its Result) against the crate in CRATE_DIR (default: this
-# repository) in release mode, disassembles it and checks that its body is the minimal sequence:
-#   - exactly one trap instruction (syscall / int $0x80 / svc #0), last instruction a return;
-#   - no call, jump or branch: nothing leaves the function;
-#   - no memory access, except i686's loads of its two stack arguments;
-#   - at most the minimal instruction count: x86_64 and aarch64 4 (number, trap, negate,
-#     return); i686 8 (two argument loads, number, ebx swap, trap, swap back, negate, return).
-# `ci/codegen.sh --self-test` runs the same check on a copy of the crate with a range pre-check
-# added to munmap, and succeeds only if the check fails there on every target.
+# ci/codegen.sh [--self-test]
+# Proves "zero overhead" on every target: builds ci/codegen/probe.rs (an out-of-line function
+# that calls munmap and returns its Result) against this crate in release mode, disassembles it
+# and checks that its body is the minimal sequence:
+#   - exactly one trap instruction, and a return as the last instruction;
+#   - no call, jump or branch;
+#   - no memory access, except where the calling convention forces one (i686 loads its two
+#     arguments from the stack; arm saves and restores r7, the number register, which the
+#     procedure-call standard makes callee-saved);
+#   - at most the minimal instruction count: load the number, trap, negate, return (4); plus
+#     what the calling convention adds (i686: 2 argument loads and the ebx swap in and out, 8;
+#     arm: the push and pop of r7 replace the return, 5); powerpc64 needs no negation, since
+#     its kernel returns a positive errno (3).
+# --self-test runs the same check on a copy of the crate with a range pre-check added to
+# munmap, and succeeds only if the check rejects that copy on every target.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-TARGETS=(x86_64-unknown-linux-gnu i686-unknown-linux-gnu aarch64-unknown-linux-gnu)
+# shellcheck source=ci/targets.sh
+. "$root/ci/targets.sh"
 objdump=$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/llvm-objdump
 [ -x "$objdump" ] || { echo "llvm-objdump not found: rustup component add llvm-tools" >&2; exit 1; }
+
+# rules TARGET: sets trap, ret, branch (regexes on a whole instruction or its mnemonic),
+# memory (the one memory access the ABI forces, or empty) and limit.
+rules() {
+    memory=''
+    case $1 in
+    x86_64-*) trap='^syscall$' ret='^retq$' branch='^(call|jmp|j[a-z]+|loop)' limit=4 ;;
+    i686-*)
+        trap='^int \$0x80$' ret='^retl$' branch='^(call|jmp|j[a-z]+|loop)' limit=8
+        memory='^movl (0x)?(4|8)\(%esp\), %e[a-z]+$'
+        ;;
+    aarch64-*) trap='^svc #0$' ret='^ret$' branch='^(b|bl|br|blr|b\..*|cbn?z|tbn?z)$' limit=4 ;;
+    armv7-*)
+        trap='^svc #(0x)?0$' ret='^pop \{r7, pc\}$' branch='^(b|bl|blx|bx|b[a-z][a-z])$' limit=5
+        memory='^(push \{r7, lr\}|pop \{r7, pc\})$'
+        ;;
+    riscv*) trap='^ecall$' ret='^ret$' branch='^(j|jal|jalr|call|tail|b[a-z]+)$' limit=4 ;;
+    loongarch64-*) trap='^syscall 0$' ret='^ret$' branch='^(b|bl|jirl|b[a-z]+)$' limit=4 ;;
+    powerpc64*) trap='^sc$' ret='^blr$' branch='^(b|bl|bctrl?|b[a-z]+)$' limit=3 ;;
+    s390x-*) trap='^svc 0$' ret='^br %r14$' branch='^(brasl|brc|j[a-z]*|bras|basr|bcr)$' limit=4 ;;
+    esac
+}
+
+# build_probe CRATE_DIR TARGET OUT: the probe's object code, as an rlib, at OUT/probe.rlib.
+build_probe() {
+    local crate=$1 target=$2 out=$3 cargo=(cargo)
+    mkdir -p "$out/src"
+    cp "$root/ci/codegen/probe.rs" "$out/src/lib.rs"
+    cat >"$out/Cargo.toml" <<TOML
+[package]
+name = "probe"
+version = "0.0.0"
+edition = "2021"
+[dependencies]
+munmap = { path = "$crate" }
+[profile.release]
+opt-level = 3
+[workspace]
+TOML
+    is_core_target "$target" && cargo=(cargo "+$NIGHTLY" -Zbuild-std=core)
+    "${cargo[@]}" build -q --release --manifest-path "$out/Cargo.toml" --target "$target" \
+        --target-dir "$out/target" &&
+        cp "$out/target/$target/release/libprobe.rlib" "$out/probe.rlib"
+}
 
 # check_target CRATE_DIR TARGET: prints the disassembly and the verdict. Returns 1 on a
 # violation, 2 when the probe could not be built.
 check_target() {
     local crate=$1 target=$2 out
-    out=$root/target/codegen/$(basename "$crate")
-    cargo build -q --release --manifest-path "$crate/Cargo.toml" --target "$target" \
-        --target-dir "$out" || return 2
-    local deps=$out/$target/release/deps
-    rustc --edition 2021 --crate-type lib -C opt-level=3 --target "$target" \
-        --extern munmap="$out/$target/release/libmunmap.rlib" -L "$deps" \
-        --emit obj -o "$out/probe-$target.o" "$root/ci/codegen/probe.rs" || return 2
-    "$objdump" -d --no-show-raw-insn --disassemble-symbols=probe_munmap "$out/probe-$target.o" |
-        awk '/^[ ]+[0-9a-f]+:/' >"$out/probe-$target.s"
+    out=$root/target/codegen/$(basename "$crate")/$target
+    build_probe "$crate" "$target" "$out" || return 2
+    "$objdump" -d --no-show-raw-insn --section=.text.probe_munmap "$out/probe.rlib" 2>/dev/null |
+        awk '/^ +[0-9a-f]+:/ { sub(/^ +[0-9a-f]+:[ \t]+/, ""); gsub(/[ \t]+/, " "); sub(/ *\/\/.*$/, ""); sub(/ # .*$/, ""); print }' \
+            >"$out/probe.s"
     echo "-- $target: probe_munmap"
-    sed 's/^ */    /' "$out/probe-$target.s"
-    awk -v target="$target" '
+    sed 's/^/    /' "$out/probe.s"
+    local trap ret branch memory limit
+    rules "$target"
+    awk -v trap="$trap" -v ret="$ret" -v branch="$branch" -v memory="$memory" -v limit="$limit" \
+        -v target="$target" '
         {
-            sub(/^[ ]+[0-9a-f]+:[ \t]+/, "")
-            mnemonic = $1
             n++
-            last = mnemonic
-            if (target ~ /^x86_64/) {
-                if (mnemonic == "syscall") traps++
-                if ($0 ~ /\(/) bad = bad "\n    memory access: " $0
-                if (mnemonic ~ /^(call|jmp|j[a-z]+|loop.*)$/) bad = bad "\n    branch: " $0
-            } else if (target ~ /^i686/) {
-                if (mnemonic == "int" && $0 ~ /\$(128|0x80)/) traps++
-                if ($0 ~ /\(/ && !(mnemonic == "movl" && $0 ~ /^movl[ \t]+(0x)?(4|8)\(%esp\), %e[a-z]+$/))
-                    bad = bad "\n    memory access: " $0
-                if (mnemonic ~ /^(call|calll|jmp|jmpl|j[a-z]+|loop.*)$/) bad = bad "\n    branch: " $0
-            } else {
-                if (mnemonic == "svc") traps++
-                if (mnemonic ~ /^(ld|st)/) bad = bad "\n    memory access: " $0
-                if (mnemonic ~ /^(b|bl|br|blr|b\..*|cbn?z|tbn?z)$/) bad = bad "\n    branch: " $0
-            }
+            last = $0
+            if ($0 ~ trap) traps++
+            mnemonic = $1
+            if ($0 !~ ret && mnemonic ~ branch) bad = bad "\n    branch: " $0
+            loads = (target ~ /^(aarch64|riscv|loongarch|powerpc)/) && mnemonic ~ /^(ld|st|l[bhwd]u?$|s[bhwd]$|lw[az]|std?u?$|stw|sth|stb|lbz|lhz|lha|lwz|ldx)/
+            loads = loads || (target ~ /^armv7/ && mnemonic ~ /^(ldr|str|ldm|stm|push|pop|vldr|vstr)/)
+            loads = loads || (target !~ /^(aarch64|riscv|loongarch|powerpc|armv7)/ && $0 ~ /\(/)
+            if (loads && (memory == "" || $0 !~ memory)) bad = bad "\n    memory access: " $0
         }
         END {
-            limit = (target ~ /^i686/) ? 8 : 4
             if (traps != 1) bad = bad "\n    " traps + 0 " trap instructions, expected exactly 1"
-            if (last !~ /^ret/) bad = bad "\n    last instruction is " last ", expected a return"
+            if (last !~ ret) bad = bad "\n    last instruction is \"" last "\", expected a return"
             if (n > limit) bad = bad "\n    " n " instructions, more than the minimal " limit
             if (bad != "") { print "   FAIL" bad; exit 1 }
-            print "   ok: " n " instructions (limit " limit "), 1 trap, no branch, no memory beyond arguments"
-        }' "$out/probe-$target.s"
+            print "   ok: " n " instructions (limit " limit "), 1 trap, no branch, no memory access beyond the ABI'"'"'s"
+        }' "$out/probe.s"
 }
 
-# check_crate CRATE_DIR: all targets; fails if any fails.
-check_crate() {
-    local status=0 target
-    for target in "${TARGETS[@]}"; do
-        check_target "$1" "$target" || status=1
-    done
-    return $status
-}
+TARGETS=("${STD_TARGETS[@]}" "${CORE_TARGETS[@]}")
 
 if [ "${1:-}" = --self-test ]; then
     mutant=$root/target/codegen-mutant/munmap
@@ -87,8 +118,12 @@ if [ "${1:-}" = --self-test ]; then
         *) echo "self-test: the mutant did not build for $target" >&2 && failed=1 ;;
         esac
     done
-    [ $failed -eq 0 ] && echo "self-test: the check rejects the pre-checked munmap on every target"
+    [ $failed -eq 0 ] && echo "self-test: the check rejects the pre-checked munmap on all ${#TARGETS[@]} targets"
     exit $failed
 fi
 
-check_crate "${1:-$root}"
+status=0
+for target in "${TARGETS[@]}"; do
+    check_target "$root" "$target" || status=1
+done
+exit $status

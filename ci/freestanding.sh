@@ -1,39 +1,44 @@
 #!/usr/bin/env bash
-# ci/freestanding.sh TARGET [RUNNER...]
+# ci/freestanding.sh TARGET native|qemu
 # Builds the freestanding program (tests/freestanding: no libc, own _start, rust-lld) for TARGET
-# and proves it from the outside:
-#   1. it runs (directly, or under RUNNER, a qemu-user binary) and exits 0: every check passed;
-#   2. it runs again under a tracer (strace -f without RUNNER, RUNNER -strace with it), and the
-#      trace holds exactly the munmap calls the program reports making, with the same arguments
-#      and results, in order; and the program ends in exit(0) (munmap_and_exit ends the thread
-#      with exit, not exit_group).
+# and proves it from the outside: it runs once, natively or under TARGET's qemu-user, under a
+# tracer (strace -f natively, qemu -strace under emulation), and
+#   1. exits 0: every check in the program passed;
+#   2. the trace holds exactly the munmap calls the program reports making, with the same
+#      arguments and results, in order;
+#   3. the program ends in exit(0) (munmap_and_exit ends the thread with exit, not exit_group).
 set -uo pipefail
-cd "$(dirname "$0")/../tests/freestanding"
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=ci/targets.sh
+. "$root/ci/targets.sh"
+cd "$root/tests/freestanding"
 
 target=$1
-shift
-runner=("$@")
-out=target/$target/trace-$(basename "${runner[0]:-native}")
+mode=$2
+out=target/$target/trace-$mode
 mkdir -p "$out"
 
 fail() {
-    echo "freestanding $target ${runner[*]:-native}: $*" >&2
+    echo "freestanding $target $mode: $*" >&2
     exit 1
 }
 
-cargo build -q --release --target "$target" || fail "build failed"
+cargo=(cargo)
+is_core_target "$target" && cargo=(cargo "+$NIGHTLY" -Zbuild-std=core)
+"${cargo[@]}" build -q --release --target "$target" || fail "build failed"
 binary=target/$target/release/munmap-freestanding
 echo "freestanding $target: $(stat -c %s "$binary") bytes, stripped"
 
 # One run, under the tracer: the program's stdout is its own record of the calls it made, and
 # the tracer (which passes on the exit status) records them from the outside.
-if [ ${#runner[@]} -eq 0 ]; then
+if [ "$mode" = native ]; then
     command -v strace >/dev/null || fail "strace not found: apt-get install strace"
     strace -f -o "$out/trace.log" -e trace=munmap,exit,exit_group "$binary" >"$out/program.log"
     status=$?
     result_field='\1' # strace names the errno: -1 EINVAL (Invalid argument)
 else
-    "${runner[@]}" -strace "$binary" >"$out/program.log" 2>"$out/trace.log"
+    qemu=$(qemu_for "$target") || fail "no qemu-user for $target"
+    "$qemu" -strace "$binary" >"$out/program.log" 2>"$out/trace.log"
     status=$?
     result_field='errno=\2' # qemu numbers it: -1 errno=22 (Invalid argument)
 fi
@@ -41,7 +46,7 @@ fi
 
 # One line per munmap: "munmap <hex address> <length> <0 | -1 name-or-number>".
 case $target in
-i686-*) max=4294967295 ;;
+i686-* | armv7-* | riscv32*) max=4294967295 ;;
 *) max=18446744073709551615 ;;
 esac
 normalize_trace() {
@@ -62,5 +67,5 @@ diff -u "$out/program.calls" "$out/trace.calls" ||
     fail "the trace differs from the program's own record (above: - program, + trace)"
 grep -qE '^([0-9]+ +)?exit\(0\)' "$out/trace.log" || fail "no exit(0) in the trace"
 ! grep -qE 'exit_group' "$out/trace.log" || fail "exit_group in the trace: expected exit"
-echo "freestanding $target ${runner[*]:-native}: ok, $calls munmap calls match the trace"
+echo "freestanding $target $mode: ok, $calls munmap calls match the trace"
 cat "$out/trace.calls"

@@ -1,26 +1,30 @@
 #!/usr/bin/env bash
 # The whole test suite, on every architecture, from a fresh Debian/Ubuntu machine:
-#   - installs what is missing: qemu-user, the i686 and aarch64 cross linkers and C libraries
-#     (apt), the rustup targets, clippy, rustfmt and the MSRV toolchain;
+#   - installs what is missing (ci/targets.sh lists it): qemu-user, strace and the cross
+#     compilers and C libraries (apt); the rustup targets, clippy, rustfmt, llvm-tools, the MSRV
+#     toolchain and a pinned nightly with rust-src;
 #   - checks rustfmt, clippy -D warnings (per target) and rustdoc -D warnings;
-#   - runs the tests natively on x86_64 and i686 (this kernel runs 32-bit code), and under
-#     qemu-user on x86_64, i686 and aarch64;
-#   - builds the freestanding program (tests/freestanding) for each target, runs it natively
-#     and under qemu-user, and checks its munmap calls against strace / qemu -strace;
+#   - runs the test suite natively on x86_64 and i686 (a 64-bit kernel runs 32-bit code), and
+#     under qemu-user on every target with a standard library (ci/targets.sh: STD_TARGETS);
 #   - disassembles a probe calling munmap on every target and checks it is the minimal trap
 #     (ci/codegen.sh), and that this check rejects a munmap with a pre-check added;
-#   - builds the library with the MSRV toolchain for every target;
+#   - builds the freestanding program (tests/freestanding) for each target, runs it natively
+#     and under qemu-user, and checks its munmap calls against strace / qemu -strace;
+#   - builds the library with the MSRV toolchain, and for the targets without a prebuilt
+#     standard library here with the pinned nightly (CORE_TARGETS);
 #   - prints a summary table and exits non-zero if anything failed.
 # Tests that cannot run under an emulator print "SKIPPED <test>: <reason>" (shown by
 # --show-output); they are counted.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=ci/targets.sh
+. ci/targets.sh
 
-APT_PACKAGES=(qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-i686-linux-gnu
-    libc6-dev-i386-cross strace)
-TARGETS=(x86_64-unknown-linux-gnu i686-unknown-linux-gnu aarch64-unknown-linux-gnu)
-I686_LOADER=/usr/i686-linux-gnu/lib/ld-linux.so.2
 MSRV=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)
+# Where rustup has the MSRV's standard library (its riscv64 one is missing on this mirror).
+MSRV_TARGETS=(x86_64-unknown-linux-gnu i686-unknown-linux-gnu aarch64-unknown-linux-gnu
+    armv7-unknown-linux-gnueabihf)
+I686_LOADER=/usr/i686-linux-gnu/lib/ld-linux.so.2
 LOGS=target/ci-logs
 
 die() {
@@ -43,7 +47,6 @@ install_apt_packages() {
             die "missing ${missing[*]}: run as root, or: apt-get install ${missing[*]}"
         sudo=(sudo)
     fi
-    # Never gcc-multilib: it conflicts with the cross compilers and removes them.
     echo "== installing ${missing[*]}"
     "${sudo[@]}" apt-get update -q &&
         DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends \
@@ -52,18 +55,23 @@ install_apt_packages() {
 
 install_rust_parts() {
     command -v rustup >/dev/null || die "rustup not found: install it from rustup.rs"
-    echo "== rustup: targets, clippy, rustfmt, llvm-tools, toolchain $MSRV"
+    echo "== rustup: targets, clippy, rustfmt, llvm-tools, $MSRV, $NIGHTLY with rust-src"
     rustup component add clippy rustfmt llvm-tools &&
-        rustup target add "${TARGETS[@]}" &&
+        rustup target add "${STD_TARGETS[@]}" &&
         rustup toolchain install "$MSRV" --profile minimal &&
-        rustup target add --toolchain "$MSRV" "${TARGETS[@]}" ||
-        die "rustup could not install the targets or toolchain $MSRV"
+        rustup target add --toolchain "$MSRV" "${MSRV_TARGETS[@]}" &&
+        rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src ||
+        die "rustup could not install the targets or toolchains"
 }
 
 check_tools() {
-    local tool
-    for tool in qemu-x86_64 qemu-i386 qemu-aarch64 i686-linux-gnu-gcc aarch64-linux-gnu-gcc \
-        strace "$I686_LOADER"; do
+    local tool target
+    local tools=(strace "$I686_LOADER")
+    for target in "${STD_TARGETS[@]}" "${CORE_TARGETS[@]}"; do
+        tools+=("$(qemu_for "$target")")
+        gnu_triple "$target" >/dev/null && tools+=("$(gnu_triple "$target")-gcc")
+    done
+    for tool in "${tools[@]}"; do
         command -v "$tool" >/dev/null ||
             die "$tool not found after installing ${APT_PACKAGES[*]}: install them with apt-get"
     done
@@ -91,7 +99,7 @@ run_tests() {
     local target=$1 label=$2
     shift 2
     local runner=() log=$LOGS/test-$target-$label.log
-    [ $# -eq 0 ] || runner=("CARGO_TARGET_$(echo "$target" | tr 'a-z-' 'A-Z_')_RUNNER=$*")
+    [ $# -eq 0 ] || runner=("CARGO_TARGET_$(cargo_env_name "$target")_RUNNER=$*")
     echo "== tests: $target, $label"
     env "${runner[@]}" cargo test --target "$target" --features std -- --show-output 2>&1 |
         tee "$log"
@@ -109,6 +117,14 @@ run_tests() {
     record "test $target" "$label" "$passed" "$failed" "$skipped"
 }
 
+# run_tests_under_qemu TARGET: the suite under TARGET's qemu-user, with its C library.
+run_tests_under_qemu() {
+    local target=$1 qemu sysroot=()
+    qemu=$(qemu_for "$target")
+    gnu_triple "$target" >/dev/null && sysroot=(-L "/usr/$(gnu_triple "$target")")
+    run_tests "$target" "$qemu" "$qemu" "${sysroot[@]}"
+}
+
 # msrv_build: the library alone, as a dependent crate on the MSRV toolchain builds it. The
 # dev-dependencies are removed (they need newer Rust and are never built by dependents), and
 # cfg-if is vendored because Cargo before 1.68 only reads the registry as a git clone.
@@ -119,20 +135,25 @@ msrv_build() {
         cd "$dir" &&
             cargo generate-lockfile -q &&
             cargo vendor vendor 2>/dev/null >.cargo/config.toml || exit 1
-        for target in "${TARGETS[@]}"; do
+        for target in "${MSRV_TARGETS[@]}"; do
             cargo "+$MSRV" build -q --offline --target "$target" &&
                 cargo "+$MSRV" build -q --offline --target "$target" --features std || exit 1
         done
     )
 }
 
+# core_build TARGET: the library for a target without a prebuilt standard library here.
+core_build() {
+    cargo "+$NIGHTLY" build -q -Zbuild-std=core --target "$1" --target-dir target/core
+}
+
 print_summary() {
     local total_passed=0 total_failed=0 total_skipped=0 row name runner passed failed skipped
     echo
-    printf '%-48s %-14s %7s %7s %8s\n' step runner passed failed skipped
+    printf '%-52s %-16s %7s %7s %8s\n' step runner passed failed skipped
     for row in "${ROWS[@]}"; do
         IFS='|' read -r name runner passed failed skipped <<<"$row"
-        printf '%-48s %-14s %7s %7s %8s\n' "$name" "$runner" "$passed" "$failed" "$skipped"
+        printf '%-52s %-16s %7s %7s %8s\n' "$name" "$runner" "$passed" "$failed" "$skipped"
         total_passed=$((total_passed + passed))
         total_failed=$((total_failed + failed))
         total_skipped=$((total_skipped + skipped))
@@ -147,14 +168,12 @@ install_apt_packages
 install_rust_parts
 check_tools
 mkdir -p "$LOGS" && rm -f "$LOGS"/*.log
-
-export CARGO_TARGET_I686_UNKNOWN_LINUX_GNU_LINKER=i686-linux-gnu-gcc
-export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
+export_linkers
 
 FREESTANDING=tests/freestanding
 check rustfmt cargo fmt --all -- --check
 check "rustfmt freestanding" cargo fmt --manifest-path "$FREESTANDING/Cargo.toml" -- --check
-for target in "${TARGETS[@]}"; do
+for target in "${STD_TARGETS[@]}"; do
     check "clippy $target" cargo clippy -q --target "$target" --all-targets --features std -- \
         -D warnings
     check "clippy freestanding $target" \
@@ -164,24 +183,27 @@ check rustdoc env RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --features s
 
 run_tests x86_64-unknown-linux-gnu native
 run_tests i686-unknown-linux-gnu native "$I686_LOADER" --library-path /usr/i686-linux-gnu/lib
-run_tests x86_64-unknown-linux-gnu qemu-x86_64 qemu-x86_64
-run_tests i686-unknown-linux-gnu qemu-i386 qemu-i386 -L /usr/i686-linux-gnu
-run_tests aarch64-unknown-linux-gnu qemu-aarch64 qemu-aarch64 -L /usr/aarch64-linux-gnu
+for target in "${STD_TARGETS[@]}"; do
+    run_tests_under_qemu "$target"
+done
 
 # Zero overhead: the disassembled probe is the bare trap on every target, and the check rejects
 # a munmap with a pre-check added.
-check "codegen: probe is the minimal trap (3 targets)" ci/codegen.sh
+check "codegen: probe is the minimal trap (all targets)" ci/codegen.sh
 check "codegen: self-test rejects a pre-check" ci/codegen.sh --self-test
 
 # The freestanding program (no libc, own _start), run and traced: see ci/freestanding.sh.
-check "freestanding x86_64, native" ci/freestanding.sh x86_64-unknown-linux-gnu
-check "freestanding i686, native" ci/freestanding.sh i686-unknown-linux-gnu
-check "freestanding x86_64, qemu-x86_64" ci/freestanding.sh x86_64-unknown-linux-gnu qemu-x86_64
-check "freestanding i686, qemu-i386" ci/freestanding.sh i686-unknown-linux-gnu qemu-i386
-check "freestanding aarch64, qemu-aarch64" \
-    ci/freestanding.sh aarch64-unknown-linux-gnu qemu-aarch64
+# Big-endian powerpc64 is left out: its ELFv1 entry point would need a start-up of its own.
+check "freestanding x86_64-unknown-linux-gnu" ci/freestanding.sh x86_64-unknown-linux-gnu native
+check "freestanding i686-unknown-linux-gnu" ci/freestanding.sh i686-unknown-linux-gnu native
+for target in "${STD_TARGETS[@]}" loongarch64-unknown-linux-gnu riscv32gc-unknown-linux-gnu; do
+    check "freestanding $target, $(qemu_for "$target")" ci/freestanding.sh "$target" qemu
+done
 
-check "msrv $MSRV build (3 targets)" msrv_build
+check "msrv $MSRV build (${#MSRV_TARGETS[@]} targets)" msrv_build
+for target in "${CORE_TARGETS[@]}"; do
+    check "build $target ($NIGHTLY, -Zbuild-std=core)" core_build "$target"
+done
 
 print_summary
 exit $FAILED

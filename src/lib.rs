@@ -64,15 +64,22 @@
 //!
 //! # Architectures
 //!
-//! | target_arch | trap       | munmap number | registers                                   |
-//! |-------------|------------|---------------|---------------------------------------------|
-//! | `x86`       | `int 0x80` | 91            | `eax` = nr, `ebx` = addr, `ecx` = len      |
-//! | `x86_64`    | `syscall`  | 11            | `rax` = nr, `rdi`, `rsi`; `rcx`, `r11` clobbered |
-//! | `aarch64`   | `svc #0`   | 215           | `x8` = nr, `x0`, `x1`; result in `x0`      |
+//! | target_arch   | trap        | munmap number | number; arguments; result                   |
+//! |---------------|-------------|---------------|---------------------------------------------|
+//! | `x86`         | `int 0x80`  | 91            | `eax`; `ebx`, `ecx`; `eax`                  |
+//! | `x86_64`      | `syscall`   | 11            | `rax`; `rdi`, `rsi`; `rax` (`rcx`, `r11` clobbered) |
+//! | `aarch64`     | `svc #0`    | 215           | `x8`; `x0`, `x1`; `x0`                      |
+//! | `arm` (EABI)  | `svc 0`     | 91            | `r7`; `r0`, `r1`; `r0`                      |
+//! | `riscv32`, `riscv64` | `ecall` | 215        | `a7`; `a0`, `a1`; `a0`                      |
+//! | `loongarch64` | `syscall 0` | 215           | `$a7`; `$a0`, `$a1`; `$a0`                  |
+//! | `powerpc64`   | `sc`        | 91            | `r0`; `r3`, `r4`; `r3` (errno positive, `cr0.SO` set) |
+//! | `s390x`       | `svc 0`     | 91            | `r1`; `r2`, `r3`; `r2`                      |
 //!
-//! Any other target, and the 32-bit variants x32 and aarch64 ILP32, fail to compile. [`nr`]
-//! holds each number as a constant usable on any host, and [`seccomp`] pairs it with the audit
-//! architecture that a seccomp filter matches on.
+//! Any other target fails to compile, as do x32, aarch64 ILP32 and Thumb-mode arm (where `r7`
+//! is the frame pointer). [`nr`] holds each number as a constant usable on any host, and
+//! [`seccomp`] pairs it with the audit architecture that a seccomp filter matches on. Error
+//! numbers follow Linux's generic table, which all of these share but for powerpc's
+//! `EDEADLOCK` (58).
 //!
 //! # Also in this crate
 //!
@@ -88,7 +95,8 @@
 //! - `std` (off by default): [`Errno`] implements `std::error::Error`, and
 //!   `From<Errno> for std::io::Error`.
 //!
-//! The minimum supported Rust version is 1.60 (checked in CI for all three targets).
+//! The minimum supported Rust version is 1.60 (checked in CI for x86, x86_64, aarch64 and arm);
+//! loongarch64, powerpc64 and s390x need a Rust whose `asm!` is stable there.
 
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]

@@ -1,5 +1,5 @@
 //! The codegen probe: one out-of-line function that calls `munmap` and returns its result.
-//! ci/codegen.sh disassembles `probe_munmap` and checks that it is the bare trap.
+//! ci/codegen.sh builds it as a crate of its own and disassembles `probe_munmap`.
 #![no_std]
 
 use core::ffi::c_void;
