@@ -24,33 +24,27 @@ pub const POWERPC64: u32 = 91;
 /// s390x: `arch/s390/kernel/syscalls/syscall.tbl`.
 pub const S390X: u32 = 91;
 
+/// munmap's number on the target being compiled.
+pub const MUNMAP: u32 = TARGET;
+
 cfg_if::cfg_if! {
     if #[cfg(target_arch = "x86")] {
-        /// munmap's number on the target being compiled.
-        pub const MUNMAP: u32 = X86;
+        const TARGET: u32 = X86;
     } else if #[cfg(target_arch = "x86_64")] {
-        /// munmap's number on the target being compiled.
-        pub const MUNMAP: u32 = X86_64;
+        const TARGET: u32 = X86_64;
     } else if #[cfg(target_arch = "aarch64")] {
-        /// munmap's number on the target being compiled.
-        pub const MUNMAP: u32 = AARCH64;
+        const TARGET: u32 = AARCH64;
     } else if #[cfg(target_arch = "arm")] {
-        /// munmap's number on the target being compiled.
-        pub const MUNMAP: u32 = ARM;
+        const TARGET: u32 = ARM;
     } else if #[cfg(target_arch = "riscv32")] {
-        /// munmap's number on the target being compiled.
-        pub const MUNMAP: u32 = RISCV32;
+        const TARGET: u32 = RISCV32;
     } else if #[cfg(target_arch = "riscv64")] {
-        /// munmap's number on the target being compiled.
-        pub const MUNMAP: u32 = RISCV64;
+        const TARGET: u32 = RISCV64;
     } else if #[cfg(target_arch = "loongarch64")] {
-        /// munmap's number on the target being compiled.
-        pub const MUNMAP: u32 = LOONGARCH64;
+        const TARGET: u32 = LOONGARCH64;
     } else if #[cfg(target_arch = "powerpc64")] {
-        /// munmap's number on the target being compiled.
-        pub const MUNMAP: u32 = POWERPC64;
+        const TARGET: u32 = POWERPC64;
     } else if #[cfg(target_arch = "s390x")] {
-        /// munmap's number on the target being compiled.
-        pub const MUNMAP: u32 = S390X;
+        const TARGET: u32 = S390X;
     }
 }

@@ -135,36 +135,29 @@ pub const ALL: [Syscall; 10] = [
     S390X,
 ];
 
+/// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
+pub const MUNMAP: Syscall = TARGET;
+
 cfg_if::cfg_if! {
     if #[cfg(target_arch = "x86")] {
-        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-        pub const MUNMAP: Syscall = X86;
+        const TARGET: Syscall = X86;
     } else if #[cfg(target_arch = "x86_64")] {
-        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-        pub const MUNMAP: Syscall = X86_64;
+        const TARGET: Syscall = X86_64;
     } else if #[cfg(target_arch = "aarch64")] {
-        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-        pub const MUNMAP: Syscall = AARCH64;
+        const TARGET: Syscall = AARCH64;
     } else if #[cfg(target_arch = "arm")] {
-        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-        pub const MUNMAP: Syscall = ARM;
+        const TARGET: Syscall = ARM;
     } else if #[cfg(target_arch = "riscv32")] {
-        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-        pub const MUNMAP: Syscall = RISCV32;
+        const TARGET: Syscall = RISCV32;
     } else if #[cfg(target_arch = "riscv64")] {
-        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-        pub const MUNMAP: Syscall = RISCV64;
+        const TARGET: Syscall = RISCV64;
     } else if #[cfg(target_arch = "loongarch64")] {
-        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-        pub const MUNMAP: Syscall = LOONGARCH64;
+        const TARGET: Syscall = LOONGARCH64;
     } else if #[cfg(all(target_arch = "powerpc64", target_endian = "big"))] {
-        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-        pub const MUNMAP: Syscall = POWERPC64;
+        const TARGET: Syscall = POWERPC64;
     } else if #[cfg(target_arch = "powerpc64")] {
-        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-        pub const MUNMAP: Syscall = POWERPC64LE;
+        const TARGET: Syscall = POWERPC64LE;
     } else if #[cfg(target_arch = "s390x")] {
-        /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-        pub const MUNMAP: Syscall = S390X;
+        const TARGET: Syscall = S390X;
     }
 }
