@@ -45,13 +45,15 @@ fi
 [ "$status" -eq 0 ] || fail "exit status $status: check $status failed (see src/main.rs)"
 
 # One line per munmap: "munmap <hex address> <length> <0 | -1 name-or-number>".
-case $target in
-i686-* | armv7-* | riscv32*) max=4294967295 ;;
-*) max=18446744073709551615 ;;
+# qemu prints a length of ~0 as -1; ~0 depends on the target's pointer width, which rustc knows.
+case $(rustc --print cfg --target "$target" | sed -n 's/^target_pointer_width="\(.*\)"$/\1/p') in
+32) max=4294967295 ;;
+64) max=18446744073709551615 ;;
+*) fail "unknown pointer width" ;;
 esac
 normalize_trace() {
     sed -nE 's/^([0-9]+ +|\[pid +[0-9]+\] )?munmap\(0x0*([0-9a-f]+), ?(-?[0-9]+)\) *= (0|-1 [^ ]+).*/munmap \2 \3 \4/p' |
-        sed -E "s/^(munmap [0-9a-f]+) -1 /\1 $max /" # qemu prints a length of ~0 as -1
+        sed -E "s/^(munmap [0-9a-f]+) -1 /\1 $max /"
 }
 normalize_program() {
     sed -nE "s/^munmap\(0x([0-9a-f]+), ([0-9]+)\) = (0|-1 ([A-Z0-9]+) errno=([0-9]+))$/munmap \1 \2 \3/p" |
