@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # ci/bench.sh: the figures of the README's Performance section, natively on x86_64 and i686.
-#   1. benches/interleaved.rs: every variant once per round, in rotating order; medians of the
-#      per-round ratios (to ours, and to libc).
+#   1. benches/benches/interleaved.rs: every variant once per round, in rotating order;
+#      medians of the per-round ratios (to ours, and to libc).
 #   2. user-space instructions per call, counted by callgrind (deterministic): 1000 calls of
 #      each variant on the empty-range workload, collected only inside the variant's function.
-# Criterion's own report: cargo bench --bench munmap [--target i686-unknown-linux-gnu].
+# The benchmarks are the workspace member munmap-benches (benches/Cargo.toml). Criterion's own
+# report: cargo bench -p munmap-benches --bench munmap [--target i686-unknown-linux-gnu].
 # Installs valgrind if missing (as root; otherwise says how).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,10 +24,10 @@ for target in x86_64-unknown-linux-gnu i686-unknown-linux-gnu; do
     loader=()
     [[ $target == i686-* ]] && loader=("${I686_LOADER[@]}")
     var=CARGO_TARGET_$(cargo_env_name "$target")_RUNNER
-    echo "== $target: cargo bench --bench interleaved"
+    echo "== $target: cargo bench -p munmap-benches --bench interleaved"
     runner=()
     [ ${#loader[@]} -eq 0 ] || runner=("$var=${loader[*]}")
-    env "${runner[@]}" cargo bench -q --target "$target" --bench interleaved || exit 1
+    env "${runner[@]}" cargo bench -q -p munmap-benches --target "$target" --bench interleaved || exit 1
 
     echo "== $target: user-space instructions per call (callgrind, $CALLS calls, empty range)"
     variants=(ours libc rustix syscalls floor_getppid)
@@ -34,7 +35,7 @@ for target in x86_64-unknown-linux-gnu i686-unknown-linux-gnu; do
     for variant in "${variants[@]}"; do
         runner="valgrind --tool=callgrind --callgrind-out-file=/dev/null"
         runner+=" --toggle-collect=bench_${variant%_getppid} ${loader[*]}"
-        log=$(env "$var=$runner" cargo bench -q --target "$target" --bench interleaved -- \
+        log=$(env "$var=$runner" cargo bench -q -p munmap-benches --target "$target" --bench interleaved -- \
             count empty_range "$variant" "$CALLS" 2>&1)
         collected=$(echo "$log" | sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p')
         if [ -n "$collected" ] && echo "$log" | grep -q '^count: '; then

@@ -174,8 +174,8 @@ FREESTANDING=tests/freestanding
 check rustfmt cargo fmt --all -- --check
 check "rustfmt freestanding" cargo fmt --manifest-path "$FREESTANDING/Cargo.toml" -- --check
 for target in "${STD_TARGETS[@]}"; do
-    check "clippy $target" cargo clippy -q --target "$target" --all-targets --features std -- \
-        -D warnings
+    check "clippy $target" cargo clippy -q --workspace --target "$target" --all-targets \
+        --features std -- -D warnings
     check "clippy freestanding $target" \
         sh -c "cd $FREESTANDING && cargo clippy -q --target $target -- -D warnings"
 done
