@@ -20,7 +20,7 @@ CORE_TARGETS=(
     riscv32gc-unknown-linux-gnu
     powerpc64-unknown-linux-gnu
 )
-NIGHTLY=nightly-2026-05-19
+NIGHTLY=nightly-2026-10-30
 
 # The Debian packages: qemu-user, strace, and each foreign target's C cross compiler and C
 # library (the linker for the tests). Never gcc-multilib: it removes the cross compilers.

@@ -42,11 +42,12 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 /// `sp` must be the initial stack pointer of the process.
 unsafe fn page_size(sp: *const usize) -> usize {
     // SAFETY: the kernel's layout: argc, argc argv pointers and a null, envp pointers up to a
-    // null, then (type, value) pairs up to AT_NULL (0).
+    // null, then (type, value) pairs up to AT_NULL (0). The volatile read keeps the compiler from
+    // turning the scan for the null into a call to `wcslen`, which there is no libc to provide.
     unsafe {
         let argc = *sp;
         let mut p = sp.add(1 + argc + 1);
-        while *p != 0 {
+        while p.read_volatile() != 0 {
             p = p.add(1);
         }
         p = p.add(1);

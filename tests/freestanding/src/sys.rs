@@ -2,6 +2,7 @@
 //! system calls. (The munmap crate itself provides only munmap.)
 
 use core::arch::{asm, global_asm};
+use core::ffi::c_void;
 
 /// `memset`, which the compiler may call to fill a buffer; there is no libc to provide it. A
 /// loop of volatile writes, so that it is not itself turned back into a call to `memset`.
@@ -9,10 +10,11 @@ use core::arch::{asm, global_asm};
 /// # Safety
 /// `dest` is valid for `n` bytes of writes.
 #[no_mangle]
-pub unsafe extern "C" fn memset(dest: *mut u8, byte: i32, n: usize) -> *mut u8 {
+pub unsafe extern "C" fn memset(dest: *mut c_void, byte: i32, n: usize) -> *mut c_void {
+    let bytes = dest.cast::<u8>();
     for i in 0..n {
         // SAFETY: within the `n` bytes the caller vouches for.
-        unsafe { dest.add(i).write_volatile(byte as u8) };
+        unsafe { bytes.add(i).write_volatile(byte as u8) };
     }
     dest
 }
@@ -22,10 +24,11 @@ pub unsafe extern "C" fn memset(dest: *mut u8, byte: i32, n: usize) -> *mut u8 {
 /// # Safety
 /// `src` and `dest` are valid for `n` bytes and do not overlap.
 #[no_mangle]
-pub unsafe extern "C" fn memcpy(dest: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+pub unsafe extern "C" fn memcpy(dest: *mut c_void, src: *const c_void, n: usize) -> *mut c_void {
+    let (to, from) = (dest.cast::<u8>(), src.cast::<u8>());
     for i in 0..n {
         // SAFETY: within the `n` bytes the caller vouches for.
-        unsafe { dest.add(i).write_volatile(src.add(i).read()) };
+        unsafe { to.add(i).write_volatile(from.add(i).read()) };
     }
     dest
 }
