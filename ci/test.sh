@@ -21,6 +21,9 @@ cd "$(dirname "$0")/.."
 . ci/targets.sh
 
 MSRV=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)
+# The targets docs.rs builds: [package.metadata.docs.rs] in Cargo.toml.
+read -r -a DOCS_RS_TARGETS < <(sed -n '/^\[package.metadata.docs.rs\]/,/^\[/ {
+    s/^targets = \[\(.*\)\]$/\1/p }' Cargo.toml | tr -d '",')
 # Where rustup has the MSRV's standard library (its riscv64 one is missing on this mirror).
 MSRV_TARGETS=(x86_64-unknown-linux-gnu i686-unknown-linux-gnu aarch64-unknown-linux-gnu
     armv7-unknown-linux-gnueabihf)
@@ -55,12 +58,13 @@ install_apt_packages() {
 
 install_rust_parts() {
     command -v rustup >/dev/null || die "rustup not found: install it from rustup.rs"
-    echo "== rustup: targets, clippy, rustfmt, llvm-tools, $MSRV, $NIGHTLY with rust-src"
+    echo "== rustup: targets, clippy, rustfmt, llvm-tools, $MSRV, $NIGHTLY with rust-src and miri"
     rustup component add clippy rustfmt llvm-tools &&
         rustup target add "${STD_TARGETS[@]}" &&
         rustup toolchain install "$MSRV" --profile minimal &&
         rustup target add --toolchain "$MSRV" "${MSRV_TARGETS[@]}" &&
-        rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src ||
+        rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src miri &&
+        rustup target add --toolchain "$NIGHTLY" "${DOCS_RS_TARGETS[@]}" ||
         die "rustup could not install the targets or toolchains"
 }
 
@@ -94,27 +98,36 @@ check() {
     if "$@"; then record "$name" - 1 0 0; else record "$name" - 0 1 0; fi
 }
 
-# run_tests TARGET RUNNER-LABEL [RUNNER...]: cargo test for TARGET, its binaries run by RUNNER.
-run_tests() {
-    local target=$1 label=$2
-    shift 2
-    local runner=() log=$LOGS/test-$target-$label.log
-    [ $# -eq 0 ] || runner=("CARGO_TARGET_$(cargo_env_name "$target")_RUNNER=$*")
-    echo "== tests: $target, $label"
-    env "${runner[@]}" cargo test --target "$target" --features std -- --show-output 2>&1 |
-        tee "$log"
+# run_logged NAME RUNNER-LABEL LOG COMMAND...: runs a command that runs tests, into LOG, and
+# records the tests it reports: cargo test's "test result:" lines, "PASSED <what>" lines (checks
+# of ci/ scripts) and "SKIPPED <test>: <reason>" lines (counted as skipped, not passed).
+run_logged() {
+    local name=$1 label=$2 log=$3
+    shift 3
+    echo "== $name, $label: $*"
+    "$@" 2>&1 | tee "$log"
     local status=${PIPESTATUS[0]} passed failed skipped
     read -r passed failed < <(awk '/^test result:/ {
         for (i = 1; i < NF; i++) {
             if ($(i + 1) ~ /^passed/) p += $i
             if ($(i + 1) ~ /^failed/) f += $i
         }
-    } END { print p + 0, f + 0 }' "$log")
+    } /^PASSED / { p++ } END { print p + 0, f + 0 }' "$log")
     skipped=$(grep -c '^SKIPPED ' "$log")
     passed=$((passed - skipped))
     # A build error or a crashed test binary prints no failed count: count it as one failure.
     [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
-    record "test $target" "$label" "$passed" "$failed" "$skipped"
+    record "$name" "$label" "$passed" "$failed" "$skipped"
+}
+
+# run_tests TARGET RUNNER-LABEL [RUNNER...]: cargo test for TARGET, its binaries run by RUNNER.
+run_tests() {
+    local target=$1 label=$2
+    shift 2
+    local runner=()
+    [ $# -eq 0 ] || runner=("CARGO_TARGET_$(cargo_env_name "$target")_RUNNER=$*")
+    run_logged "test $target" "$label" "$LOGS/test-$target-$label.log" \
+        env "${runner[@]}" cargo test --target "$target" --features std -- --show-output
 }
 
 # run_tests_under_qemu TARGET: the suite under TARGET's qemu-user, with its C library.
@@ -180,12 +193,19 @@ for target in "${STD_TARGETS[@]}"; do
         sh -c "cd $FREESTANDING && cargo clippy -q --target $target -- -D warnings"
 done
 check rustdoc env RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --features std
+for target in "${DOCS_RS_TARGETS[@]}"; do
+    check "rustdoc $target, as docs.rs builds it" env RUSTDOCFLAGS="--cfg docsrs -D warnings" \
+        cargo "+$NIGHTLY" doc -q --no-deps --all-features --target "$target"
+done
 
 run_tests x86_64-unknown-linux-gnu native
 run_tests i686-unknown-linux-gnu native "$I686_LOADER" --library-path /usr/i686-linux-gnu/lib
 for target in "${STD_TARGETS[@]}"; do
     run_tests_under_qemu "$target"
 done
+
+# Miri: the tests that make sense under it, a dependent crate's, and what Miri must refuse.
+run_logged "miri x86_64-unknown-linux-gnu" miri "$LOGS/test-miri.log" ci/miri.sh
 
 # Zero overhead: the disassembled probe is the bare trap on every target, and the check rejects
 # a munmap with a pre-check added.

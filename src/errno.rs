@@ -83,9 +83,11 @@ impl fmt::Display for Errno {
 }
 
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl std::error::Error for Errno {}
 
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 impl From<Errno> for std::io::Error {
     fn from(errno: Errno) -> std::io::Error {
         std::io::Error::from_raw_os_error(errno.raw())

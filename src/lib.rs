@@ -95,11 +95,24 @@
 //! - `std` (off by default): [`Errno`] implements `std::error::Error`, and
 //!   `From<Errno> for std::io::Error`.
 //!
+//! # Under Miri
+//!
+//! Miri cannot run `asm!`. Under `cfg(miri)`, [`munmap`] calls the C `munmap` that Miri
+//! implements and returns Miri's result, so that `cargo miri test` runs code that uses this
+//! crate, and reports a later use of the unmapped memory as undefined behaviour. Miri models
+//! munmap as the release of exactly one whole mapping made by `mmap`: it returns `EINVAL` for an
+//! unaligned address or a range that overflows, but reports a zero length, part of a mapping or a
+//! range with no mapping as undefined behaviour, where Linux returns `EINVAL`, splits the
+//! mapping or does nothing. [`munmap_and_exit`] cannot run under Miri: it stops Miri with a
+//! message that names it. `Vsyscall::munmap` calls Miri's `munmap` as well.
+//!
 //! The minimum supported Rust version is 1.60 (checked in CI for x86, x86_64, aarch64 and arm);
 //! loongarch64, powerpc64 and s390x need a Rust whose `asm!` is stable there.
 
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
+// docs.rs (see Cargo.toml) marks the items that exist on some targets or features only.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "std")]
 extern crate std;
@@ -115,11 +128,15 @@ pub use errno::Errno;
 #[cfg(target_arch = "x86")]
 mod vsyscall;
 #[cfg(target_arch = "x86")]
+#[cfg_attr(docsrs, doc(cfg(target_arch = "x86")))]
 pub use vsyscall::Vsyscall;
 
 cfg_if::cfg_if! {
     if #[cfg(not(target_os = "linux"))] {
         compile_error!("munmap is a Linux system call: this crate supports Linux only");
+    } else if #[cfg(miri)] {
+        #[path = "../arch/miri.rs"]
+        mod arch;
     } else if #[cfg(target_arch = "x86")] {
         #[path = "../arch/x86.rs"]
         mod arch;

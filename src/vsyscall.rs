@@ -74,6 +74,7 @@ impl Vsyscall {
     ///
     /// The error from reading `/proc/self/auxv`.
     #[cfg(feature = "std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
     pub fn from_proc_self_auxv() -> std::io::Result<Vsyscall> {
         let bytes = std::fs::read("/proc/self/auxv")?;
         let word = |chunk: &[u8]| {
