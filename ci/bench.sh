@@ -19,6 +19,7 @@ fi
 export_linkers
 I686_LOADER=(/usr/i686-linux-gnu/lib/ld-linux.so.2 --library-path /usr/i686-linux-gnu/lib)
 CALLS=1000
+BENCH=(cargo bench -q -p munmap-benches --bench interleaved)
 
 for target in x86_64-unknown-linux-gnu i686-unknown-linux-gnu; do
     loader=()
@@ -27,7 +28,7 @@ for target in x86_64-unknown-linux-gnu i686-unknown-linux-gnu; do
     echo "== $target: cargo bench -p munmap-benches --bench interleaved"
     runner=()
     [ ${#loader[@]} -eq 0 ] || runner=("$var=${loader[*]}")
-    env "${runner[@]}" cargo bench -q -p munmap-benches --target "$target" --bench interleaved || exit 1
+    env "${runner[@]}" "${BENCH[@]}" --target "$target" || exit 1
 
     echo "== $target: user-space instructions per call (callgrind, $CALLS calls, empty range)"
     variants=(ours libc rustix syscalls floor_getppid)
@@ -35,7 +36,7 @@ for target in x86_64-unknown-linux-gnu i686-unknown-linux-gnu; do
     for variant in "${variants[@]}"; do
         runner="valgrind --tool=callgrind --callgrind-out-file=/dev/null"
         runner+=" --toggle-collect=bench_${variant%_getppid} ${loader[*]}"
-        log=$(env "$var=$runner" cargo bench -q -p munmap-benches --target "$target" --bench interleaved -- \
+        log=$(env "$var=$runner" "${BENCH[@]}" --target "$target" -- \
             count empty_range "$variant" "$CALLS" 2>&1)
         collected=$(echo "$log" | sed -n 's/^==[0-9]*== Collected : \([0-9]*\)$/\1/p')
         if [ -n "$collected" ] && echo "$log" | grep -q '^count: '; then

@@ -2,10 +2,14 @@
 # The whole test suite, on every architecture, from a fresh Debian/Ubuntu machine:
 #   - installs what is missing (ci/targets.sh lists it): qemu-user, strace and the cross
 #     compilers and C libraries (apt); the rustup targets, clippy, rustfmt, llvm-tools, the MSRV
-#     toolchain and a pinned nightly with rust-src;
-#   - checks rustfmt, clippy -D warnings (per target) and rustdoc -D warnings;
+#     toolchain and a pinned nightly with rust-src and miri;
+#   - checks rustfmt, clippy -D warnings (per target) and rustdoc -D warnings, also as docs.rs
+#     builds the documentation (its targets, --cfg docsrs, the pinned nightly);
 #   - runs the test suite natively on x86_64 and i686 (a 64-bit kernel runs 32-bit code), and
 #     under qemu-user on every target with a standard library (ci/targets.sh: STD_TARGETS);
+#   - runs what makes sense under Miri (ci/miri.sh);
+#   - runs every example, each checking what it shows, natively and under qemu-aarch64;
+#   - checks what `cargo package` ships, and builds the crate from that tarball;
 #   - disassembles a probe calling munmap on every target and checks it is the minimal trap
 #     (ci/codegen.sh), and that this check rejects a munmap with a pre-check added;
 #   - builds the freestanding program (tests/freestanding) for each target, runs it natively
@@ -63,7 +67,7 @@ install_rust_parts() {
         rustup target add "${STD_TARGETS[@]}" &&
         rustup toolchain install "$MSRV" --profile minimal &&
         rustup target add --toolchain "$MSRV" "${MSRV_TARGETS[@]}" &&
-        rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src miri &&
+        rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src,miri &&
         rustup target add --toolchain "$NIGHTLY" "${DOCS_RS_TARGETS[@]}" ||
         die "rustup could not install the targets or toolchains"
 }
@@ -160,6 +164,24 @@ core_build() {
     cargo "+$NIGHTLY" build -q -Zbuild-std=core --target "$1" --target-dir target/core
 }
 
+# package_check: what `cargo package` ships holds the library, the README, the changelog and
+# both licences, and nothing of ci/, the benchmarks, Cross.toml or the freestanding and Miri
+# crates; then `cargo package` builds the crate from that tarball.
+package_check() {
+    local list file
+    list=$(cargo package --list --allow-dirty) || return 1
+    echo "$list"
+    for file in Cargo.toml src/lib.rs arch/x86_64.rs README.md CHANGELOG.md LICENSE-MIT \
+        LICENSE-APACHE; do
+        grep -qx "$file" <<<"$list" || { echo "the package lacks $file" && return 1; }
+    done
+    if grep -E '^(ci|\.ci|benches|tests/freestanding|tests/miri-dependent)/|^Cross\.toml$' \
+        <<<"$list"; then
+        echo "the package holds the files above, which no user needs" && return 1
+    fi
+    cargo package -q --allow-dirty
+}
+
 print_summary() {
     local total_passed=0 total_failed=0 total_skipped=0 row name runner passed failed skipped
     echo
@@ -184,8 +206,12 @@ mkdir -p "$LOGS" && rm -f "$LOGS"/*.log
 export_linkers
 
 FREESTANDING=tests/freestanding
+MIRI_DEPENDENT=tests/miri-dependent
 check rustfmt cargo fmt --all -- --check
 check "rustfmt freestanding" cargo fmt --manifest-path "$FREESTANDING/Cargo.toml" -- --check
+check "rustfmt miri-dependent" cargo fmt --manifest-path "$MIRI_DEPENDENT/Cargo.toml" -- --check
+check "clippy miri-dependent" \
+    sh -c "cd $MIRI_DEPENDENT && cargo clippy -q --all-targets -- -D warnings"
 for target in "${STD_TARGETS[@]}"; do
     check "clippy $target" cargo clippy -q --workspace --target "$target" --all-targets \
         --features std -- -D warnings
@@ -206,6 +232,18 @@ done
 
 # Miri: the tests that make sense under it, a dependent crate's, and what Miri must refuse.
 run_logged "miri x86_64-unknown-linux-gnu" miri "$LOGS/test-miri.log" ci/miri.sh
+
+# The examples, each checking what it shows: natively and under qemu-aarch64.
+AARCH64_RUNNER="CARGO_TARGET_$(cargo_env_name aarch64-unknown-linux-gnu)_RUNNER=qemu-aarch64"
+AARCH64_RUNNER+=" -L /usr/$(gnu_triple aarch64-unknown-linux-gnu)"
+for example in examples/*.rs; do
+    example=$(basename "$example" .rs)
+    check "example $example, native" cargo run -q --example "$example"
+    check "example $example, qemu-aarch64" env "$AARCH64_RUNNER" \
+        cargo run -q --target aarch64-unknown-linux-gnu --example "$example"
+done
+
+check "package: cargo package --list, then a build from the tarball" package_check
 
 # Zero overhead: the disassembled probe is the bare trap on every target, and the check rejects
 # a munmap with a pre-check added.
