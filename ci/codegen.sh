@@ -60,9 +60,12 @@ opt-level = 3
 [workspace]
 TOML
     is_core_target "$target" && cargo=(cargo "+$NIGHTLY" -Zbuild-std=core)
-    "${cargo[@]}" build -q --release --manifest-path "$out/Cargo.toml" --target "$target" \
-        --target-dir "$out/target" &&
-        cp "$out/target/$target/release/libprobe.rlib" "$out/probe.rlib"
+    # Where cargo leaves the rlib differs between its versions: take the path it reports.
+    local rlib
+    rlib=$("${cargo[@]}" build -q --release --manifest-path "$out/Cargo.toml" --target "$target" \
+        --target-dir "$out/target" --message-format=json |
+        grep -o '"[^"]*/libprobe[^"/]*\.rlib"' | tail -n 1 | tr -d '"') &&
+        [ -n "$rlib" ] && cp "$rlib" "$out/probe.rlib"
 }
 
 # check_target CRATE_DIR TARGET: prints the disassembly and the verdict. Returns 1 on a
