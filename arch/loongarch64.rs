@@ -10,12 +10,14 @@
 use core::arch::asm;
 use core::ffi::c_void;
 
-/// munmap(2) trap; returns the kernel's result unchanged.
+use crate::Errno;
+
+/// munmap(2) trap, its result (0 or `-errno`) decoded.
 ///
 /// # Safety
 /// As for [`crate::munmap`].
 #[inline(always)]
-pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
+pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
     let ret: usize;
     // SAFETY: the caller upholds `crate::munmap`'s contract. `nostack`: the trap does not touch
     // the user stack. `preserves_flags`: there are none. No `nomem`: the call changes which
@@ -38,7 +40,7 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
             options(nostack, preserves_flags),
         );
     }
-    ret
+    Errno::from_negated(ret)
 }
 
 /// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.

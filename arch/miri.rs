@@ -13,6 +13,8 @@
 
 use core::ffi::c_void;
 
+use crate::Errno;
+
 extern "C" {
     #[link_name = "munmap"]
     fn c_munmap(addr: *mut c_void, len: usize) -> i32;
@@ -21,20 +23,21 @@ extern "C" {
     fn munmap_and_exit_cannot_run_under_miri(addr: *mut c_void, len: usize, status: i32) -> !;
 }
 
-/// munmap(2) as Miri implements it; returns 0 or `-errno`.
+/// munmap(2) as Miri implements it, its `-1` and `errno` decoded.
 ///
 /// # Safety
 /// As for [`crate::munmap`].
 #[inline(always)]
-pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
+pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
     // SAFETY: the caller upholds `crate::munmap`'s contract; `errno` is this thread's.
-    unsafe {
+    let ret = unsafe {
         if c_munmap(addr, len) == 0 {
             0
         } else {
             (*__errno_location() as isize).wrapping_neg() as usize
         }
-    }
+    };
+    Errno::from_negated(ret)
 }
 
 /// Stops Miri with a message naming what it cannot run.
@@ -53,7 +56,11 @@ pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32)
 /// As for [`crate::Vsyscall::munmap`].
 #[cfg(target_arch = "x86")]
 #[inline(always)]
-pub(crate) unsafe fn munmap_vsyscall(_entry: usize, addr: *mut c_void, len: usize) -> usize {
+pub(crate) unsafe fn munmap_vsyscall(
+    _entry: usize,
+    addr: *mut c_void,
+    len: usize,
+) -> Result<(), Errno> {
     // SAFETY: as for `munmap`.
     unsafe { munmap(addr, len) }
 }

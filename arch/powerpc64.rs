@@ -7,29 +7,35 @@
 //!   the C calling convention the kernel follows leaves volatile); the stack is kept
 //! - exit (ends the calling thread): number 1, status in `r3`
 //!
-//! munmap succeeds with exactly 0, so `r3` is 0 or a positive errno and negating it gives the
-//! `0 or -errno` form of the other architectures without reading `cr0.SO`. The negation is
-//! written in Rust, not in the asm, so that the compiler can fold it into the caller's decode.
+//! The flag decides, as in glibc: with `cr0.SO` set, `r3` is the error number; with it clear,
+//! `r3` is the call's value, which for munmap is 0. The asm copies the flag into `r4` (which
+//! the trap clobbers anyway), and `Errno::from_flagged` decodes the pair without a branch.
 
 use core::arch::asm;
 use core::ffi::c_void;
 
-/// munmap(2) trap; returns the kernel's result as 0 or `-errno`.
+use crate::Errno;
+
+/// munmap(2) trap, its result (`r3` and `cr0.SO`) decoded.
 ///
 /// # Safety
 /// As for [`crate::munmap`].
 #[inline(always)]
-pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
-    let ret: usize;
-    // SAFETY: the caller upholds `crate::munmap`'s contract. `nostack`: the trap does not touch
-    // the user stack. `preserves_flags` does not hold: `cr0` and `xer` change. No `nomem`: the
-    // call changes which memory is valid.
+pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
+    let value: usize;
+    let flagged: usize;
+    // SAFETY: the caller upholds `crate::munmap`'s contract. `mfcr` copies the condition
+    // register; `rlwinm` keeps its bit 3 from the top, cr0.SO, as 0 or 1. `nostack`: the trap
+    // does not touch the user stack. `preserves_flags` does not hold: `cr0` and `xer` change.
+    // No `nomem`: the call changes which memory is valid.
     unsafe {
         asm!(
             "sc",
+            "mfcr 4",
+            "rlwinm 4, 4, 4, 31, 31",
             inlateout("r0") crate::nr::MUNMAP as usize => _,
-            inlateout("r3") addr as usize => ret,
-            inlateout("r4") len => _,
+            inlateout("r3") addr as usize => value,
+            inlateout("r4") len => flagged,
             lateout("r5") _,
             lateout("r6") _,
             lateout("r7") _,
@@ -44,7 +50,7 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
             options(nostack),
         );
     }
-    ret.wrapping_neg()
+    Errno::from_flagged(value, flagged)
 }
 
 /// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.

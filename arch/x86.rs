@@ -15,12 +15,14 @@
 use core::arch::asm;
 use core::ffi::c_void;
 
-/// munmap(2) trap; returns the kernel's result unchanged.
+use crate::Errno;
+
+/// munmap(2) trap, its result (0 or `-errno`) decoded.
 ///
 /// # Safety
 /// As for [`crate::munmap`].
 #[inline(always)]
-pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
+pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
     let ret: usize;
     // SAFETY: the caller upholds `crate::munmap`'s contract. `ebx` holds the caller's value again
     // after the second `xchg`. `nostack`: neither `xchg` nor the trap touch the user stack.
@@ -36,15 +38,19 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> usize {
             options(nostack, preserves_flags),
         );
     }
-    ret
+    Errno::from_negated(ret)
 }
 
-/// munmap(2) through the vDSO entry at `entry`; returns the kernel's result unchanged.
+/// munmap(2) through the vDSO entry at `entry`, its result (0 or `-errno`) decoded.
 ///
 /// # Safety
 /// As for [`crate::Vsyscall::munmap`].
 #[inline(always)]
-pub(crate) unsafe fn munmap_vsyscall(entry: usize, addr: *mut c_void, len: usize) -> usize {
+pub(crate) unsafe fn munmap_vsyscall(
+    entry: usize,
+    addr: *mut c_void,
+    len: usize,
+) -> Result<(), Errno> {
     let ret: usize;
     // SAFETY: the caller upholds `Vsyscall::munmap`'s contract: `entry` is this process's
     // `__kernel_vsyscall`, which keeps every register but `eax`. `ebx` holds the caller's value
@@ -62,7 +68,7 @@ pub(crate) unsafe fn munmap_vsyscall(entry: usize, addr: *mut c_void, len: usize
             in("ecx") len,
         );
     }
-    ret
+    Errno::from_negated(ret)
 }
 
 /// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.

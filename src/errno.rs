@@ -9,7 +9,9 @@ use core::num::NonZeroU16;
 /// 0 is `Ok(())`, anything else the error. Every name in Linux's generic table
 /// (`include/uapi/asm-generic/errno-base.h` and `errno.h`, which every supported architecture
 /// uses; powerpc differs only in giving `EDEADLOCK` the number 58) is an associated constant;
-/// numbers outside the table are kept as they are, never replaced.
+/// numbers outside the table are kept as they are, never replaced. [`munmap`](crate::munmap)
+/// reports a result outside its contract, which only a tracer or a seccomp supervisor can
+/// forge, as 4095 (`MAX_ERRNO`), so an `Errno` always holds 1 to 4095.
 ///
 /// `Debug` shows the name and the number (`EINVAL (22)`), `Display` the message
 /// (`Invalid argument`).
@@ -44,13 +46,34 @@ impl Errno {
         describe(self.0.get()).map(|(name, _)| name)
     }
 
-    /// Decodes a raw system-call result that is 0 or `-errno`.
-    ///
-    /// The kernel's errors are `-4095..=-1`, whose negation fits a `u16` exactly, so the decode
-    /// is one negation and no branch: `Result<(), Errno>` is that `u16`.
+    /// Decodes the result of a system call that returns 0 or `-errno` (most architectures).
     #[inline(always)]
-    pub(crate) fn result(ret: usize) -> Result<(), Errno> {
-        match NonZeroU16::new(ret.wrapping_neg() as u16) {
+    #[allow(dead_code)] // each arch file calls the decode for its ABI's convention
+    pub(crate) fn from_negated(ret: usize) -> Result<(), Errno> {
+        Errno::decode(ret.wrapping_neg(), 0, MAX_ERRNO as usize)
+    }
+
+    /// Decodes the result of a system call that flags an error (powerpc's `cr0.SO`): with the
+    /// flag (1), `value` is the errno; without it (0), `value` is munmap's success value, 0.
+    #[inline(always)]
+    #[allow(dead_code)] // each arch file calls the decode for its ABI's convention
+    pub(crate) fn from_flagged(value: usize, flagged: usize) -> Result<(), Errno> {
+        Errno::decode(value, flagged, flagged.wrapping_neg() & MAX_ERRNO as usize)
+    }
+
+    /// `Ok(())` for `errno` 0, `Err` for 1 to 4095, when `errno` lies in `low..=high`, the
+    /// range munmap's contract allows for it. Anything else (no kernel returns it; a tracer or a
+    /// seccomp supervisor can forge it) saturates to 4095, as the kernel caps a seccomp filter's
+    /// errno at `MAX_ERRNO`.
+    ///
+    /// Without a branch, so that no target needs one: the sign of `(high - errno) | (errno -
+    /// low)` is set exactly when `errno` is outside the range (by a little or by wrapping); all
+    /// ones, masked to 12 bits, then make 4095.
+    #[inline(always)]
+    fn decode(errno: usize, low: usize, high: usize) -> Result<(), Errno> {
+        let outside = (high.wrapping_sub(errno) | errno.wrapping_sub(low)) as isize;
+        let errno = (errno | (outside >> (usize::BITS - 1)) as usize) & MAX_ERRNO as usize;
+        match NonZeroU16::new(errno as u16) {
             None => Ok(()),
             Some(n) => Err(Errno(n)),
         }
@@ -267,4 +290,57 @@ impl Errno {
     pub const EDEADLOCK: Errno = Errno::constant(POWERPC_EDEADLOCK.0);
     /// `ENOTSUP`: glibc's name for [`Errno::EOPNOTSUPP`] (95).
     pub const ENOTSUP: Errno = Errno::EOPNOTSUPP;
+}
+
+/// The decode, for every kind of register value; `raw` shows a result as `Ok(())` or `Err(n)`.
+#[cfg(test)]
+mod tests {
+    use super::Errno;
+
+    fn raw(result: Result<(), Errno>) -> Result<(), i32> {
+        result.map_err(Errno::raw)
+    }
+
+    fn negated(errno: usize) -> usize {
+        errno.wrapping_neg()
+    }
+
+    #[test]
+    fn negated_results_in_the_contract_are_exact() {
+        assert_eq!(raw(Errno::from_negated(0)), Ok(()));
+        for errno in [1, 22, 133, 512, 4094, 4095] {
+            assert_eq!(raw(Errno::from_negated(negated(errno))), Err(errno as i32));
+        }
+    }
+
+    #[test]
+    fn negated_results_outside_the_contract_saturate_to_4095() {
+        let half = usize::MAX / 2;
+        // Success values other than 0, and errors past MAX_ERRNO, down to the most negative.
+        let outside = [1, 5, 4095, 4096, 0x1_0000, 0x1_0005, half, half + 1];
+        let past_max_errno = [negated(4096), negated(0x1_0000), negated(half)];
+        for ret in outside.iter().chain(&past_max_errno) {
+            assert_eq!(raw(Errno::from_negated(*ret)), Err(4095), "{:#x}", ret);
+        }
+    }
+
+    #[test]
+    fn flagged_results_in_the_contract_are_exact() {
+        assert_eq!(raw(Errno::from_flagged(0, 0)), Ok(()));
+        for errno in [1, 22, 1133, 4095] {
+            assert_eq!(raw(Errno::from_flagged(errno, 1)), Err(errno as i32));
+        }
+    }
+
+    #[test]
+    fn flagged_results_outside_the_contract_saturate_to_4095() {
+        let max = usize::MAX;
+        // Flag clear with a value other than 0; flag set with 0 or a number past MAX_ERRNO.
+        let unflagged = [1, 5, 4095, 0x1_0000, max / 2, max].map(|value| (value, 0));
+        let flagged = [0, 4096, 0x1_0000, max / 2 + 1, max].map(|value| (value, 1));
+        for (value, flag) in unflagged.iter().chain(&flagged) {
+            let result = raw(Errno::from_flagged(*value, *flag));
+            assert_eq!(result, Err(4095), "{:#x} flagged {}", value, flag);
+        }
+    }
 }

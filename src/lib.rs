@@ -62,6 +62,14 @@
 //! A seccomp filter, an LSM or a future kernel can make the call return any other error; that
 //! number comes back as it is ([`Errno`] keeps numbers it has no name for).
 //!
+//! No kernel returns anything else, but a tracer (ptrace, as `strace -e inject=munmap:retval=5`
+//! does) or a seccomp supervisor can forge any register value. A result outside munmap's
+//! contract (a success value other than 0, or an error number past 4095, or on powerpc the error
+//! flag with 0 or without it with anything but 0) comes back as `Err` with the number 4095: an
+//! error, since nothing may have been unmapped, and 4095 (`MAX_ERRNO`), as the kernel caps a
+//! seccomp filter's errno. So every `Err` holds 1 to 4095, and `Errno::from_raw(e.raw())` is
+//! `Some(e)` for every result.
+//!
 //! # Architectures
 //!
 //! | target_arch   | trap        | munmap number | number; arguments; result                   |
@@ -179,7 +187,9 @@ cfg_if::cfg_if! {
 ///
 /// [`Errno::EINVAL`] for an unaligned `addr`, a zero `len` or a range outside the user address
 /// space; [`Errno::ENOMEM`] when splitting a mapping would pass the process's map-count limit;
-/// any other number the kernel returns, as it returns it.
+/// any other number the kernel returns, as it returns it; 4095 for a result outside munmap's
+/// contract, which only a tracer or a seccomp supervisor can forge (see the
+/// [crate documentation](crate#errors)).
 ///
 /// # Safety
 ///
@@ -199,7 +209,7 @@ cfg_if::cfg_if! {
 #[inline(always)]
 pub unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
     // SAFETY: the caller upholds the contract above, which is the trap's.
-    Errno::result(unsafe { arch::munmap(addr, len) })
+    unsafe { arch::munmap(addr, len) }
 }
 
 /// Unmaps `[addr, addr + len)` and ends the calling thread with `status`, touching no memory in

@@ -112,7 +112,7 @@ impl Vsyscall {
     pub unsafe fn munmap(self, addr: *mut c_void, len: usize) -> Result<(), Errno> {
         match self.entry {
             // SAFETY: the caller upholds munmap's contract; the entry is the kernel's.
-            Some(entry) => Errno::result(unsafe { arch::munmap_vsyscall(entry.get(), addr, len) }),
+            Some(entry) => unsafe { arch::munmap_vsyscall(entry.get(), addr, len) },
             // SAFETY: the caller upholds munmap's contract.
             None => unsafe { crate::munmap(addr, len) },
         }
