@@ -8,7 +8,8 @@ use core::num::NonZeroU16;
 /// `Errno` is a non-zero `u16`, so `Result<(), Errno>` is two bytes and travels in one register:
 /// 0 is `Ok(())`, anything else the error. Every name in Linux's generic table
 /// (`include/uapi/asm-generic/errno-base.h` and `errno.h`, which every supported architecture
-/// uses; powerpc differs only in giving `EDEADLOCK` the number 58) is an associated constant;
+/// uses; powerpc differs only in giving `EDEADLOCK` the number 58), and the kernel's own 512 to
+/// 531 (`include/linux/errno.h`, such as `ENOTSUPP`), is an associated constant;
 /// numbers outside the table are kept as they are, never replaced. [`munmap`](crate::munmap)
 /// reports a result outside its contract, which only a tracer or a seccomp supervisor can
 /// forge, as 4095 (`MAX_ERRNO`), so an `Errno` always holds 1 to 4095.
@@ -41,7 +42,7 @@ impl Errno {
         }
     }
 
-    /// The symbolic name (`"EINVAL"`), or `None` for a number outside the generic table.
+    /// The symbolic name (`"EINVAL"`), or `None` for a number Linux has no name for.
     pub fn name(self) -> Option<&'static str> {
         describe(self.0.get()).map(|(name, _)| name)
     }
@@ -99,8 +100,8 @@ impl fmt::Debug for Errno {
 impl fmt::Display for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match describe(self.0.get()) {
-            Some((_, message)) => f.write_str(message),
-            None => write!(f, "Unknown error {}", self.raw()),
+            Some((_, Some(message))) => f.write_str(message),
+            _ => write!(f, "Unknown error {}", self.raw()),
         }
     }
 }
@@ -117,22 +118,27 @@ impl From<Errno> for std::io::Error {
     }
 }
 
-/// One line per error: the constant, its number and its message (glibc's wording). The macro
-/// keeps the three in one place; it emits the constants and the `describe` lookup.
+/// One line per error: the constant, its number and its message (glibc's wording), if glibc
+/// has one. The macro keeps the three in one place; it emits the constants and the `describe`
+/// lookup.
 macro_rules! errnos {
-    ($($name:ident = $raw:literal, $message:literal;)*) => {
+    (@message $message:literal) => { Some($message) };
+    (@message) => { None };
+    ($($name:ident = $raw:literal $(, $message:literal)?;)*) => {
         impl Errno {
             $(
-                #[doc = concat!("`", stringify!($name), "` (", stringify!($raw), "): ", $message, ".")]
+                #[doc = concat!(
+                    "`", stringify!($name), "` (", stringify!($raw), ")" $(, ": ", $message)?, "."
+                )]
                 pub const $name: Errno = Errno::constant($raw);
             )*
         }
 
-        fn describe(raw: u16) -> Option<(&'static str, &'static str)> {
+        fn describe(raw: u16) -> Option<(&'static str, Option<&'static str>)> {
             match raw {
-                $($raw => Some((stringify!($name), $message)),)*
+                $($raw => Some((stringify!($name), errnos!(@message $($message)?))),)*
                 #[cfg(any(target_arch = "powerpc", target_arch = "powerpc64"))]
-                58 => Some((POWERPC_EDEADLOCK.1, POWERPC_EDEADLOCK.2)),
+                58 => Some((POWERPC_EDEADLOCK.1, Some(POWERPC_EDEADLOCK.2))),
                 _ => None,
             }
         }
@@ -271,6 +277,29 @@ errnos! {
     ENOTRECOVERABLE = 131, "State not recoverable";
     ERFKILL = 132, "Operation not possible due to RF-kill";
     EHWPOISON = 133, "Memory page has hardware error";
+
+    // The kernel's own numbers (include/linux/errno.h, the same on every architecture), which
+    // should not reach user space but can (ENOTSUPP does, from some drivers and file systems);
+    // glibc has no messages for them, so Display says "Unknown error N", as strerror does.
+    ERESTARTSYS = 512;
+    ERESTARTNOINTR = 513;
+    ERESTARTNOHAND = 514;
+    ENOIOCTLCMD = 515;
+    ERESTART_RESTARTBLOCK = 516;
+    EPROBE_DEFER = 517;
+    EOPENSTALE = 518;
+    ENOPARAM = 519;
+    EBADHANDLE = 521;
+    ENOTSYNC = 522;
+    EBADCOOKIE = 523;
+    ENOTSUPP = 524;
+    ETOOSMALL = 525;
+    ESERVERFAULT = 526;
+    EBADTYPE = 527;
+    EJUKEBOX = 528;
+    EIOCBQUEUED = 529;
+    ERECALLCONFLICT = 530;
+    ENOGRACE = 531;
 }
 
 /// powerpc's one departure from the generic table (`arch/powerpc/include/uapi/asm/errno.h`):
