@@ -56,14 +56,16 @@ normalize_trace() {
         sed -E "s/^(munmap [0-9a-f]+) -1 /\1 $max /"
 }
 normalize_program() {
-    sed -nE "s/^munmap\(0x([0-9a-f]+), ([0-9]+)\) = (0|-1 ([A-Z0-9]+) errno=([0-9]+))$/munmap \1 \2 \3/p" |
+    sed -nE "s/^munmap\(0x([0-9a-f]+), ([0-9]+)\) = (0|-1 ([A-Z0-9]+) errno=([0-9]+)) \(.*\)$/munmap \1 \2 \3/p
+        s/^munmap\(0x([0-9a-f]+), ([0-9]+)\) = 0$/munmap \1 \2 0/p" |
         sed -E "s/ -1 ([A-Z0-9]+) errno=([0-9]+)$/ -1 $result_field/"
 }
 normalize_trace <"$out/trace.log" >"$out/trace.calls"
 normalize_program <"$out/program.log" >"$out/program.calls"
 
 calls=$(wc -l <"$out/program.calls")
-[ "$calls" -gt 0 ] && [ "$calls" -eq "$(wc -l <"$out/program.log")" ] ||
+[ "$calls" -gt 0 ] && [ "$calls" -eq "$(grep -c '^munmap(' "$out/program.log")" ] &&
+    ! grep -vqE '^(munmap|mmap)\(' "$out/program.log" ||
     fail "the program's log is not what this script reads: $out/program.log"
 diff -u "$out/program.calls" "$out/trace.calls" ||
     fail "the trace differs from the program's own record (above: - program, + trace)"
@@ -71,3 +73,35 @@ grep -qE '^([0-9]+ +)?exit\(0\)' "$out/trace.log" || fail "no exit(0) in the tra
 ! grep -qE 'exit_group' "$out/trace.log" || fail "exit_group in the trace: expected exit"
 echo "freestanding $target $mode: ok, $calls munmap calls match the trace"
 cat "$out/trace.calls"
+[ "$mode" = native ] || exit 0
+
+# The leak check the munmap reference page describes, natively: strace -c counts the mmap and
+# munmap calls (and failed ones) from the outside, and they must be the program's own counts;
+# and by the program's own log, every page it mapped, a successful munmap removed again.
+strace -f -c -e trace=mmap,munmap -o "$out/summary.log" "$binary" >"$out/program.log" ||
+    fail "the run under strace -c failed"
+traced() { # SYSCALL COLUMN: calls (4) or errors (5) in strace -c's table, 0 when empty
+    awk -v call="$1" -v column="$2" '$NF == call { n = (NF == 6 || column == 4) ? $column : 0 }
+        END { print n + 0 }' "$out/summary.log"
+}
+own_mmap=$(grep -c '^mmap(' "$out/program.log")
+own_munmap=$(grep -c '^munmap(' "$out/program.log")
+own_failed=$(grep -c '^munmap(.* = -1 ' "$out/program.log")
+counts="mmap $(traced mmap 4)/$own_mmap, munmap $(traced munmap 4)/$own_munmap, failed munmap $(traced munmap 5)/$own_failed"
+[ "$(traced mmap 4)" -eq "$own_mmap" ] && [ "$(traced munmap 4)" -eq "$own_munmap" ] &&
+    [ "$(traced munmap 5)" -eq "$own_failed" ] ||
+    fail "strace -c and the program's log disagree (traced/logged): $counts"
+page=$(getconf PAGESIZE)
+declare -A mapped=()
+while read -r call addr len result; do
+    [ "$result" = 0 ] || continue # a failed munmap removed nothing
+    first=$((16#$addr / page))
+    last=$(((16#$addr + len + page - 1) / page))
+    for ((p = first; p < last; p++)); do
+        if [ "$call" = mmap ]; then mapped[$p]=1; else unset "mapped[$p]"; fi
+    done
+done < <(sed -nE 's/^mmap\(NULL, ([0-9]+)\) = 0x([0-9a-f]+)$/mmap \2 \1 0/p
+    s/^munmap\(0x([0-9a-f]+), ([0-9]+)\) = (0|-1).*/munmap \1 \2 \3/p' "$out/program.log")
+[ ${#mapped[@]} -eq 0 ] || fail "${#mapped[@]} mapped pages were never unmapped"
+echo "freestanding $target: strace -c agrees with the program's log ($counts, traced/logged);" \
+    "every page mapped was unmapped"

@@ -7,13 +7,16 @@
 #     builds the documentation (its targets, --cfg docsrs, the pinned nightly);
 #   - runs the test suite natively on x86_64 and i686 (a 64-bit kernel runs 32-bit code), and
 #     under qemu-user on every target with a standard library (ci/targets.sh: STD_TARGETS);
+#   - injects every errno, and forged success values, into a real munmap call with strace and
+#     checks the decode against strace's report, natively (ci/inject.sh);
 #   - runs what makes sense under Miri (ci/miri.sh);
 #   - runs every example, each checking what it shows, natively and under qemu-aarch64;
 #   - checks what `cargo package` ships, and builds the crate from that tarball;
 #   - disassembles a probe calling munmap on every target and checks it is the minimal trap
 #     (ci/codegen.sh), and that this check rejects a munmap with a pre-check added;
 #   - builds the freestanding program (tests/freestanding) for each target, runs it natively
-#     and under qemu-user, and checks its munmap calls against strace / qemu -strace;
+#     and under qemu-user, and checks its munmap calls against strace / qemu -strace, and
+#     natively its mmap and munmap counts against strace -c;
 #   - builds the library with the MSRV toolchain, and for the targets without a prebuilt
 #     standard library here with the pinned nightly (CORE_TARGETS);
 #   - prints a summary table and exits non-zero if anything failed.
@@ -228,6 +231,12 @@ run_tests x86_64-unknown-linux-gnu native
 run_tests i686-unknown-linux-gnu native "$I686_LOADER" --library-path /usr/i686-linux-gnu/lib
 for target in "${STD_TARGETS[@]}"; do
     run_tests_under_qemu "$target"
+done
+
+# strace as the judge of the decode: every errno, and forged success values, injected into a
+# real munmap call of the freestanding program (ci/inject.sh), natively.
+for target in x86_64-unknown-linux-gnu i686-unknown-linux-gnu; do
+    run_logged "inject $target" strace "$LOGS/test-inject-$target.log" ci/inject.sh "$target"
 done
 
 # Miri: the tests that make sense under it, a dependent crate's, and what Miri must refuse.

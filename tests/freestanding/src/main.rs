@@ -1,14 +1,21 @@
 //! A freestanding munmap user: maps pages, unmaps some, checks every result, and ends by
 //! unmapping a page with `munmap_and_exit`.
 //!
-//! It prints each munmap call on stdout much as strace shows it (`munmap(0x..., 4096) = 0`,
-//! `... = -1 EINVAL errno=22`), so that a trace can be compared with what the program did. The
-//! exit status is 0 when every check passed, else the number of the first failed check.
+//! It prints each mmap and munmap call on stdout much as strace shows it (`mmap(NULL, 16384) =
+//! 0x...`, `munmap(0x..., 4096) = 0`, `... = -1 EINVAL errno=22 (Invalid argument)`), so that a
+//! trace can be compared with what the program did. The exit status is 0 when every check
+//! passed, else the number of the first failed check.
+//!
+//! Run as `munmap-freestanding inject`, it maps one page and makes exactly one munmap call,
+//! for a tracer to inject a result into (`strace -e inject=munmap:error=E`), prints that call
+//! the same way and exits with 0, or with 1 if the decoded error breaks `Errno`'s contract (a
+//! number outside 1 to 4095, or one that `Errno::from_raw` does not give back).
 
 #![no_std]
 #![no_main]
 
 use core::ffi::c_void;
+use core::fmt::Write;
 use munmap::{munmap, munmap_and_exit, Errno};
 
 mod sys;
@@ -21,6 +28,10 @@ const AT_PAGESZ: usize = 6;
 unsafe extern "C" fn start_rust(initial_sp: *const usize) -> ! {
     // SAFETY: `_start` passes the stack the kernel built.
     let page = unsafe { page_size(initial_sp) };
+    // SAFETY: as above: argc, then argc pointers to NUL-terminated arguments.
+    if unsafe { first_argument_is(initial_sp, b"inject") } {
+        sys::exit_group(inject(page));
+    }
     match run(page) {
         Ok(scratch) => {
             log_munmap(scratch, page, Ok(()));
@@ -61,10 +72,58 @@ unsafe fn page_size(sp: *const usize) -> usize {
     0
 }
 
+/// Whether the program's first argument is `expected`.
+///
+/// # Safety
+/// `sp` must be the initial stack pointer of the process.
+unsafe fn first_argument_is(sp: *const usize, expected: &[u8]) -> bool {
+    // SAFETY: argc, then the argument pointers, each to a NUL-terminated string.
+    unsafe {
+        if *sp < 2 {
+            return false;
+        }
+        let argument = *sp.add(2) as *const u8;
+        for (i, &byte) in expected.iter().enumerate() {
+            if argument.add(i).read_volatile() != byte {
+                return false;
+            }
+        }
+        argument.add(expected.len()).read_volatile() == 0
+    }
+}
+
+/// One munmap call on a page of its own, for a tracer to inject into; 0, or 1 if the decoded
+/// error is not a valid `Errno`.
+fn inject(page: usize) -> i32 {
+    let Some(addr) = map(page) else { return 2 };
+    match call(addr, page) {
+        Ok(()) => 0,
+        Err(e) if (1..=4095).contains(&e.raw()) && Errno::from_raw(e.raw()) == Some(e) => 0,
+        Err(_) => 1,
+    }
+}
+
+/// mmap of `len` bytes, logged.
+fn map(len: usize) -> Option<usize> {
+    let addr = sys::mmap_anonymous(len);
+    let mut line = Line::new();
+    line.push(b"mmap(NULL, ");
+    line.number(len, 10);
+    match addr {
+        Some(addr) => {
+            line.push(b") = 0x");
+            line.number(addr, 16);
+        }
+        None => line.push(b") = -1"),
+    }
+    line.print();
+    addr
+}
+
 /// The checks, numbered by the exit status a failure gives. Returns a mapped scratch page.
 fn run(page: usize) -> Result<usize, i32> {
     check(1, page != 0 && page.is_power_of_two())?;
-    let base = sys::mmap_anonymous(4 * page).ok_or(2)?;
+    let base = map(4 * page).ok_or(2)?;
     for i in 0..4 * page {
         // SAFETY: inside the four pages just mapped.
         unsafe { *((base + i) as *mut u8) = (i / page) as u8 + 1 };
@@ -88,7 +147,7 @@ fn run(page: usize) -> Result<usize, i32> {
     // Everything that is left, across the hole; one byte past three pages rounds up to four.
     check(9, call(base, 3 * page + 1) == Ok(()))?;
 
-    sys::mmap_anonymous(page).ok_or(10)
+    map(page).ok_or(10)
 }
 
 fn check(number: i32, passed: bool) -> Result<(), i32> {
@@ -107,36 +166,41 @@ fn call(addr: usize, len: usize) -> Result<(), Errno> {
     result
 }
 
-/// Prints `munmap(0x<addr>, <len>) = 0` or `... = -1 <NAME> errno=<number>` on stdout.
+/// Prints `munmap(0x<addr>, <len>) = 0` or `... = -1 <NAME> errno=<number> (<message>)`.
 fn log_munmap(addr: usize, len: usize, result: Result<(), Errno>) {
-    let mut line = Line {
-        buf: [0; 96],
-        len: 0,
-    };
+    let mut line = Line::new();
     line.push(b"munmap(0x");
     line.number(addr, 16);
     line.push(b", ");
     line.number(len, 10);
     match result {
-        Ok(()) => line.push(b") = 0\n"),
+        Ok(()) => line.push(b") = 0"),
         Err(e) => {
             line.push(b") = -1 ");
             line.push(e.name().unwrap_or("?").as_bytes());
             line.push(b" errno=");
             line.number(e.raw() as usize, 10);
-            line.push(b"\n");
+            // Display: the message, from the crate's own table.
+            let _ = write!(line, " ({})", e);
         }
     }
-    sys::write(1, &line.buf[..line.len]);
+    line.print();
 }
 
-/// A line built on the stack: there is no allocator.
+/// A line built on the stack, printed with one write: there is no allocator.
 struct Line {
-    buf: [u8; 96],
+    buf: [u8; 160],
     len: usize,
 }
 
 impl Line {
+    fn new() -> Line {
+        Line {
+            buf: [0; 160],
+            len: 0,
+        }
+    }
+
     fn push(&mut self, bytes: &[u8]) {
         for &b in bytes {
             if self.len < self.buf.len() {
@@ -158,5 +222,18 @@ impl Line {
             }
         }
         self.push(&digits[i..]);
+    }
+
+    /// Writes the line and a newline to stdout.
+    fn print(mut self) {
+        self.push(b"\n");
+        sys::write(1, &self.buf[..self.len]);
+    }
+}
+
+impl core::fmt::Write for Line {
+    fn write_str(&mut self, text: &str) -> core::fmt::Result {
+        self.push(text.as_bytes());
+        Ok(())
     }
 }
