@@ -1,18 +1,28 @@
-//! Linux arm (32-bit, EABI) system-call ABI, as `munmap` uses it:
+//! Linux arm (32-bit, EABI, ARM or Thumb mode, either byte order) system-call ABI, as `munmap`
+//! uses it:
 //! - number: `r7` (munmap = 91)
 //! - arguments: `r0`, `r1` (then `r2` to `r6`)
 //! - trap: `svc 0`
 //! - result: `r0`, either 0 or `-errno` in `-4095..=-1`
 //! - clobbered: nothing else; flags and the stack are kept
 //! - exit (ends the calling thread): number 1, status in `r0`
+//! - seccomp: `AUDIT_ARCH_ARM`, 91, for either byte order
+//! - errors: Linux's generic table
 //!
-//! `r7` is callee-saved in the procedure-call standard, so the compiler saves and restores it
-//! around the trap. Thumb-mode targets, where `r7` is the frame pointer, are not supported.
+//! In Thumb mode `r7` is the frame pointer, which cannot be an `asm!` operand: the number comes
+//! in through another register and is swapped into `r7` around the trap, which restores the
+//! caller's `r7` without touching the stack. ARM mode takes the same path.
 
 use core::arch::asm;
 use core::ffi::c_void;
 
+use crate::seccomp::{self, Syscall};
 use crate::Errno;
+
+/// munmap's seccomp pair on this target.
+pub(crate) const SYSCALL: Syscall = seccomp::ARM;
+
+crate::errno::errno_table!(generic);
 
 /// munmap(2) trap, its result (0 or `-errno`) decoded.
 ///
@@ -21,13 +31,19 @@ use crate::Errno;
 #[inline(always)]
 pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
     let ret: usize;
-    // SAFETY: the caller upholds `crate::munmap`'s contract. `nostack`: the trap does not touch
-    // the user stack. `preserves_flags`: the kernel restores CPSR. No `nomem`: the call changes
+    // SAFETY: the caller upholds `crate::munmap`'s contract. `r7` holds the caller's value
+    // again after the last `mov`; `saved` is an output, so it is never one of the inputs.
+    // `nostack`: no instruction here touches the user stack. `preserves_flags`: the kernel
+    // restores CPSR, and `mov` between registers sets no flags. No `nomem`: the call changes
     // which memory is valid.
     unsafe {
         asm!(
+            "mov {saved}, r7",
+            "mov r7, {nr}",
             "svc 0",
-            in("r7") crate::nr::MUNMAP as usize,
+            "mov r7, {saved}",
+            nr = in(reg) SYSCALL.nr,
+            saved = out(reg) _,
             inlateout("r0") addr as usize => ret,
             in("r1") len,
             options(nostack, preserves_flags),
@@ -44,15 +60,16 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
 pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
     // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
     // registers are used: `status` waits in `r2`, which `svc` keeps. 1 is `exit` (the thread;
-    // `exit_group` would end the process), which does not return. `nostack`: neither trap
-    // touches the user stack.
+    // `exit_group` would end the process), which does not return, so `r7` need not be given
+    // back. `nostack`: neither trap touches the user stack.
     unsafe {
         asm!(
+            "mov r7, {nr}",
             "svc 0",
             "mov r7, #1",
             "mov r0, r2",
             "svc 0",
-            in("r7") crate::nr::MUNMAP as usize,
+            nr = in(reg) SYSCALL.nr,
             in("r0") addr as usize,
             in("r1") len,
             in("r2") status,

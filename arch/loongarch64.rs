@@ -6,11 +6,19 @@
 //! - clobbered: `$t0` to `$t8` (the kernel may use them, as glibc and nolibc assume); the
 //!   stack is kept
 //! - exit (ends the calling thread): number 93, status in `$a0`
+//! - seccomp: `AUDIT_ARCH_LOONGARCH64`, 215
+//! - errors: Linux's generic table
 
 use core::arch::asm;
 use core::ffi::c_void;
 
+use crate::seccomp::{self, Syscall};
 use crate::Errno;
+
+/// munmap's seccomp pair on this target.
+pub(crate) const SYSCALL: Syscall = seccomp::LOONGARCH64;
+
+crate::errno::errno_table!(generic);
 
 /// munmap(2) trap, its result (0 or `-errno`) decoded.
 ///
@@ -25,7 +33,7 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
     unsafe {
         asm!(
             "syscall 0",
-            in("$a7") crate::nr::MUNMAP as usize,
+            in("$a7") SYSCALL.nr as usize,
             inlateout("$a0") addr as usize => ret,
             in("$a1") len,
             lateout("$t0") _,
@@ -59,7 +67,7 @@ pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32)
             "li.w $a7, 93",
             "move $a0, $a2",
             "syscall 0",
-            in("$a7") crate::nr::MUNMAP as usize,
+            in("$a7") SYSCALL.nr as usize,
             in("$a0") addr as usize,
             in("$a1") len,
             in("$a2") status,

@@ -5,11 +5,23 @@
 //! - result: `a0`, either 0 or `-errno` in `-4095..=-1`
 //! - clobbered: nothing else (RISC-V has no flags); the stack is kept
 //! - exit (ends the calling thread): number 93, status in `a0`
+//! - seccomp: `AUDIT_ARCH_RISCV32` or `AUDIT_ARCH_RISCV64`, 215
+//! - errors: Linux's generic table
 
 use core::arch::asm;
 use core::ffi::c_void;
 
+use crate::seccomp::{self, Syscall};
 use crate::Errno;
+
+/// munmap's seccomp pair on this target.
+pub(crate) const SYSCALL: Syscall = if cfg!(target_arch = "riscv64") {
+    seccomp::RISCV64
+} else {
+    seccomp::RISCV32
+};
+
+crate::errno::errno_table!(generic);
 
 /// munmap(2) trap, its result (0 or `-errno`) decoded.
 ///
@@ -24,7 +36,7 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
     unsafe {
         asm!(
             "ecall",
-            in("a7") crate::nr::MUNMAP as usize,
+            in("a7") SYSCALL.nr as usize,
             inlateout("a0") addr as usize => ret,
             in("a1") len,
             options(nostack, preserves_flags),
@@ -49,7 +61,7 @@ pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32)
             "li a7, 93",
             "mv a0, a2",
             "ecall",
-            in("a7") crate::nr::MUNMAP as usize,
+            in("a7") SYSCALL.nr as usize,
             in("a0") addr as usize,
             in("a1") len,
             in("a2") status,

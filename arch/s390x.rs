@@ -5,11 +5,19 @@
 //! - result: `r2`, either 0 or `-errno` in `-4095..=-1`
 //! - clobbered: nothing else; the condition code and the stack are kept
 //! - exit (ends the calling thread): number 1, status in `r2`
+//! - seccomp: `AUDIT_ARCH_S390X`, 91
+//! - errors: Linux's generic table
 
 use core::arch::asm;
 use core::ffi::c_void;
 
+use crate::seccomp::{self, Syscall};
 use crate::Errno;
+
+/// munmap's seccomp pair on this target.
+pub(crate) const SYSCALL: Syscall = seccomp::S390X;
+
+crate::errno::errno_table!(generic);
 
 /// munmap(2) trap, its result (0 or `-errno`) decoded.
 ///
@@ -24,7 +32,7 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
     unsafe {
         asm!(
             "svc 0",
-            in("r1") crate::nr::MUNMAP as usize,
+            in("r1") SYSCALL.nr as usize,
             inlateout("r2") addr as usize => ret,
             in("r3") len,
             options(nostack, preserves_flags),
@@ -49,7 +57,7 @@ pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32)
             "lghi %r1, 1",
             "lgr %r2, %r6",
             "svc 0",
-            in("r1") crate::nr::MUNMAP as usize,
+            in("r1") SYSCALL.nr as usize,
             in("r2") addr as usize,
             in("r3") len,
             in("r6") status as isize,

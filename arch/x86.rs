@@ -5,6 +5,8 @@
 //! - result: `eax`, either 0 or `-errno` in `-4095..=-1`
 //! - clobbered: nothing else; flags and the stack are kept
 //! - exit (ends the calling thread): number 1, status in `ebx`
+//! - seccomp: `AUDIT_ARCH_I386`, 91
+//! - errors: Linux's generic table
 //! - fast entry: `call` to `__kernel_vsyscall` (the vDSO address in `AT_SYSINFO`) takes the
 //!   same registers as `int 0x80` and keeps all but `eax`; being a call, it uses the stack and
 //!   may change the flags
@@ -15,7 +17,13 @@
 use core::arch::asm;
 use core::ffi::c_void;
 
+use crate::seccomp::{self, Syscall};
 use crate::Errno;
+
+/// munmap's seccomp pair on this target.
+pub(crate) const SYSCALL: Syscall = seccomp::X86;
+
+crate::errno::errno_table!(generic);
 
 /// munmap(2) trap, its result (0 or `-errno`) decoded.
 ///
@@ -33,7 +41,7 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
             "int 0x80",
             "xchg {addr}, ebx",
             addr = inout(reg) addr as usize => _,
-            inlateout("eax") crate::nr::MUNMAP as usize => ret,
+            inlateout("eax") SYSCALL.nr as usize => ret,
             in("ecx") len,
             options(nostack, preserves_flags),
         );
@@ -64,7 +72,7 @@ pub(crate) unsafe fn munmap_vsyscall(
             "xchg {addr}, ebx",
             entry = in(reg) entry,
             addr = inout(reg) addr as usize => _,
-            inlateout("eax") crate::nr::MUNMAP as usize => ret,
+            inlateout("eax") SYSCALL.nr as usize => ret,
             in("ecx") len,
         );
     }
@@ -89,7 +97,7 @@ pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32)
             "mov ebx, edx",
             "int 0x80",
             addr = in(reg) addr as usize,
-            in("eax") crate::nr::MUNMAP as usize,
+            in("eax") SYSCALL.nr as usize,
             in("ecx") len,
             in("edx") status,
             options(noreturn, nostack),

@@ -6,15 +6,16 @@
 #   - exactly one trap instruction, and a return as the last instruction;
 #   - no call, jump or branch;
 #   - no memory access, except where the calling convention forces one (i686 loads its two
-#     arguments from the stack; arm saves and restores r7, the number register, which the
-#     procedure-call standard makes callee-saved);
+#     arguments from the stack);
 #   - at most the minimal instruction count: load the number, the trap, the decode, the
 #     return. The decode (src/errno.rs) negates the result and, without a branch, saturates
 #     anything outside munmap's contract to 4095: 6 instructions, one more where the value is
-#     copied first (x86) or 4095 is not an immediate (riscv, loongarch: 2 to build); powerpc
-#     reads cr0.SO (mfcr, rlwinm) and decodes the (value, flag) pair in 8. Plus what the
-#     calling convention adds: i686 loads its 2 arguments and swaps ebx in and out; on arm the
-#     push and pop of r7 replace the return. The limit of each target is in rules().
+#     copied first (x86) or 4095 is not an immediate (riscv, loongarch: 2 to build; arm before
+#     ARMv7, which has no movw or bfc: 2 more); powerpc reads cr0.SO (mfcr, rlwinm) and decodes
+#     the (value, flag) pair in 8; x32 checks that the 64-bit result fits 32 bits (4). Plus
+#     what the calling convention adds: i686 loads its 2 arguments and swaps ebx in and out; arm
+#     swaps the number into r7 and back (3 moves), since r7 is the frame pointer in Thumb mode;
+#     x32 zero-extends the length. The limit of each target is in rules().
 # --self-test runs the same check on a copy of the crate with a range pre-check added to
 # munmap, and succeeds only if the check rejects that copy on every target.
 set -uo pipefail
@@ -24,32 +25,41 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 objdump=$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/llvm-objdump
 [ -x "$objdump" ] || { echo "llvm-objdump not found: rustup component add llvm-tools" >&2; exit 1; }
 
-# rules TARGET: sets trap, ret, branch (regexes on a whole instruction or its mnemonic),
-# memory (the one memory access the ABI forces, or empty) and limit.
+# rules TARGET: sets, from the target's architecture, trap, ret and branch (regexes on a whole
+# instruction or its mnemonic), loads (mnemonics that access memory; for x86 and s390x, any
+# instruction with an operand in parentheses but lea and la, which only add), memory (the one
+# access the ABI forces, or empty) and limit.
 rules() {
     memory=''
-    case $1 in
-    x86_64-*) trap='^syscall$' ret='^retq$' branch='^(call|jmp|j[a-z]+|loop)' limit=10 ;;
-    i686-*)
-        trap='^int \$0x80$' ret='^retl$' branch='^(call|jmp|j[a-z]+|loop)' limit=14
+    case $(target_cfg "$1" target_arch)-$(target_cfg "$1" target_pointer_width) in
+    x86_64-64) trap='^syscall$' ret='^retq$' branch='^(call|jmp|j[a-z]+|loop)' limit=10 loads='()' ;;
+    x86_64-32) trap='^syscall$' ret='^retq$' branch='^(call|jmp|j[a-z]+|loop)' limit=16 loads='()' ;;
+    x86-32)
+        trap='^int \$0x80$' ret='^retl$' branch='^(call|jmp|j[a-z]+|loop)' limit=14 loads='()'
         memory='^movl (0x)?(4|8)\(%esp\), %e[a-z]+$'
         ;;
-    aarch64-*) trap='^svc #0$' ret='^ret$' branch='^(b|bl|br|blr|b\..*|cbn?z|tbn?z)$' limit=9 ;;
-    armv7-*)
-        trap='^svc #(0x)?0$' ret='^pop \{r7, pc\}$' limit=10
+    aarch64-64) trap='^svc #0$' ret='^ret$' branch='^(b|bl|br|blr|b\..*|cbn?z|tbn?z)$' limit=9 ;;
+    arm-32)
+        trap='^svc #(0x)?0$' ret='^bx lr$' limit=12 loads='^(ldr|str|ldm|stm|push|pop|vldr|vstr)'
+        rustc "+$NIGHTLY" --print cfg --target "$1" | grep -qx 'target_feature="v7"' || limit=13
         branch='^((b|bl|blx|bx)(eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al)?(\.[wn])?|cbn?z)$'
-        memory='^(push \{r7, lr\}|pop \{r7, pc\})$'
         ;;
     riscv*) trap='^ecall$' ret='^ret$' branch='^(j|jal|jalr|call|tail|b[a-z]+)$' limit=11 ;;
-    loongarch64-*) trap='^syscall 0$' ret='^ret$' branch='^(b|bl|jirl|b[a-z]+)$' limit=10 ;;
-    powerpc64*) trap='^sc$' ret='^blr$' branch='^(b|bl|bctrl?|b[a-z]+)$' limit=13 ;;
-    s390x-*) trap='^svc 0$' ret='^br %r14$' branch='^(brasl|brc|j[a-z]*|bras|basr|bcr)$' limit=9 ;;
+    loongarch64-64) trap='^syscall 0$' ret='^ret$' branch='^(b|bl|jirl|b[a-z]+)$' limit=10 ;;
+    powerpc*) trap='^sc$' ret='^blr$' branch='^(b|bl|bctrl?|b[a-z]+)$' limit=13 ;;
+    s390x-64)
+        trap='^svc 0$' ret='^br %r14$' branch='^(brasl|brc|j[a-z]*|bras|basr|bcr)$' limit=9
+        loads='()'
+        ;;
+    *) return 1 ;;
     esac
+    # Loads and stores of the load-store architectures.
+    [ -n "${loads:-}" ] || loads='^(ld|st|l[bhwd]u?$|s[bhwd]$|lw[az]|std?u?$|stw|sth|stb|lbz|lhz|lha|lwz|ldx)'
 }
 
 # build_probe CRATE_DIR TARGET OUT: the probe's object code, as an rlib, at OUT/probe.rlib.
 build_probe() {
-    local crate=$1 target=$2 out=$3 cargo=(cargo)
+    local crate=$1 target=$2 out=$3 cargo
     mkdir -p "$out/src"
     cp "$root/ci/codegen/probe.rs" "$out/src/lib.rs"
     cat >"$out/Cargo.toml" <<TOML
@@ -63,11 +73,13 @@ munmap = { path = "$crate" }
 opt-level = 3
 [workspace]
 TOML
-    is_core_target "$target" && cargo=(cargo "+$NIGHTLY" -Zbuild-std=core)
-    # Where cargo leaves the rlib differs between its versions: take the path it reports.
+    read -r -a cargo < <(cargo_for "$target" core)
+    # Where cargo leaves the rlib differs between its versions: take the path it reports. The
+    # target directory is the target's, shared by the probes of every copy of the crate, so that
+    # a core built from source is built once.
     local rlib
     rlib=$("${cargo[@]}" build -q --release --manifest-path "$out/Cargo.toml" --target "$target" \
-        --target-dir "$out/target" --message-format=json |
+        --target-dir "$root/target/codegen/$target" --message-format=json |
         grep -o '"[^"]*/libprobe[^"/]*\.rlib"' | tail -n 1 | tr -d '"') &&
         [ -n "$rlib" ] && cp "$rlib" "$out/probe.rlib"
 }
@@ -76,28 +88,26 @@ TOML
 # violation, 2 when the probe could not be built.
 check_target() {
     local crate=$1 target=$2 out
-    out=$root/target/codegen/$(basename "$crate")/$target
+    out=$root/target/codegen/$target/$(basename "$crate")
     build_probe "$crate" "$target" "$out" || return 2
     "$objdump" -d --no-show-raw-insn --section=.text.probe_munmap "$out/probe.rlib" 2>/dev/null |
         awk '/^ +[0-9a-f]+:/ { sub(/^ +[0-9a-f]+:[ \t]+/, ""); gsub(/[ \t]+/, " "); sub(/ *\/\/.*$/, ""); sub(/ # .*$/, ""); print }' \
             >"$out/probe.s"
     echo "-- $target: probe_munmap"
     sed 's/^/    /' "$out/probe.s"
-    local trap ret branch memory limit
-    rules "$target"
+    local trap ret branch memory limit loads
+    rules "$target" || { echo "   no rules for $target" && return 1; }
     awk -v trap="$trap" -v ret="$ret" -v branch="$branch" -v memory="$memory" -v limit="$limit" \
-        -v target="$target" '
+        -v loads="$loads" '
         {
             n++
             last = $0
             if ($0 ~ trap) traps++
             mnemonic = $1
             if ($0 !~ ret && mnemonic ~ branch) bad = bad "\n    branch: " $0
-            loads = (target ~ /^(aarch64|riscv|loongarch|powerpc)/) && mnemonic ~ /^(ld|st|l[bhwd]u?$|s[bhwd]$|lw[az]|std?u?$|stw|sth|stb|lbz|lhz|lha|lwz|ldx)/
-            loads = loads || (target ~ /^armv7/ && mnemonic ~ /^(ldr|str|ldm|stm|push|pop|vldr|vstr)/)
-            # x86 and s390x: an operand in parentheses, but for lea and la, which only add.
-            loads = loads || (target !~ /^(aarch64|riscv|loongarch|powerpc|armv7)/ && $0 ~ /\(/ && mnemonic !~ /^(lea[lqw]?|la|lay)$/)
-            if (loads && (memory == "" || $0 !~ memory)) bad = bad "\n    memory access: " $0
+            if (loads == "()") accesses = $0 ~ /\(/ && mnemonic !~ /^(lea[lqw]?|la|lay)$/
+            else accesses = mnemonic ~ loads
+            if (accesses && (memory == "" || $0 !~ memory)) bad = bad "\n    memory access: " $0
         }
         END {
             if (traps != 1) bad = bad "\n    " traps + 0 " trap instructions, expected exactly 1"
@@ -108,7 +118,7 @@ check_target() {
         }' "$out/probe.s"
 }
 
-TARGETS=("${STD_TARGETS[@]}" "${CORE_TARGETS[@]}")
+mapfile -t TARGETS < <(targets)
 
 if [ "${1:-}" = --self-test ]; then
     mutant=$root/target/codegen-mutant/munmap

@@ -23,8 +23,7 @@ fail() {
     exit 1
 }
 
-cargo=(cargo)
-is_core_target "$target" && cargo=(cargo "+$NIGHTLY" -Zbuild-std=core)
+read -r -a cargo < <(cargo_for "$target" core)
 "${cargo[@]}" build -q --release --target "$target" || fail "build failed"
 binary=target/$target/release/munmap-freestanding
 echo "freestanding $target: $(stat -c %s "$binary") bytes, stripped"

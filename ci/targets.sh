@@ -1,88 +1,174 @@
-# The targets the ci/ scripts build and test, and how: sourced by ci/test.sh, ci/codegen.sh and
-# ci/freestanding.sh, so that each fact lives in one place.
-
-# Targets with a prebuilt standard library from rustup: the whole test suite runs on them.
-STD_TARGETS=(
-    x86_64-unknown-linux-gnu
-    i686-unknown-linux-gnu
-    aarch64-unknown-linux-gnu
-    armv7-unknown-linux-gnueabihf
-    riscv64gc-unknown-linux-gnu
-    powerpc64le-unknown-linux-gnu
-    s390x-unknown-linux-gnu
-)
-# Targets without one here (loongarch64's is not on this machine's rustup mirror; riscv32 and
-# big-endian powerpc64 have no Linux C toolchain here): `core` is built from source with a
-# pinned nightly. They are compile-checked and codegen-checked; the freestanding program also
-# runs on loongarch64 and riscv32 under qemu-user.
-CORE_TARGETS=(
-    loongarch64-unknown-linux-gnu
-    riscv32gc-unknown-linux-gnu
-    powerpc64-unknown-linux-gnu
+#!/usr/bin/env bash
+# The targets the ci/ scripts build and test, and how: the one list, sourced by ci/test.sh,
+# ci/codegen.sh, ci/freestanding.sh and ci/bench.sh. `ci/targets.sh table` prints it as the
+# README's table of targets, which ci/test.sh checks the README against.
+#
+# One line per target:
+#   std           rustup: a prebuilt standard library from rustup (built with stable Rust)
+#                 source: the pinned nightly builds the standard library from source
+#                 core:   the pinned nightly builds only `core` from source: no test suite
+#   suite         where the whole test suite runs: native, qemu, native+qemu, or -
+#   freestanding  where the freestanding program runs under a tracer: native, qemu, or -
+#   why           what keeps a target from more, for the README
+# Every target is also built (clippy -D warnings where the std is rustup's) and codegen-checked
+# (ci/codegen.sh); ci/survey.sh builds every Linux and Android target rustc knows.
+TARGET_TABLE=$(cat <<'TABLE'
+x86_64-unknown-linux-gnu             rustup  native+qemu  native+qemu  -
+i686-unknown-linux-gnu               rustup  native+qemu  native+qemu  -
+x86_64-unknown-linux-musl            rustup  native       -            the freestanding program needs no libc: x86_64-unknown-linux-gnu runs it
+x86_64-unknown-linux-none            core    -            native       a target without libc: no standard library exists for it
+x86_64-unknown-linux-gnux32          core    -            -            this kernel has no x32 ABI (CONFIG_X86_X32_ABI is off), qemu-user none, the mirror no x32 std
+x86_64-linux-android                 rustup  -            native       no Android NDK (linker, bionic) here for the suite
+i686-linux-android                   rustup  -            native       no Android NDK (linker, bionic) here for the suite
+aarch64-unknown-linux-gnu            rustup  qemu         qemu         -
+aarch64-unknown-linux-musl           rustup  qemu         -            the freestanding program needs no libc: aarch64-unknown-linux-gnu runs it
+aarch64_be-unknown-linux-gnu         core    -            qemu         tier 3 without a standard library; Debian 12 has no big-endian arm64 C library
+aarch64-linux-android                rustup  -            qemu         no Android NDK (linker, bionic) here for the suite
+armv7-unknown-linux-gnueabihf        rustup  qemu         qemu         -
+thumbv7neon-unknown-linux-gnueabihf  rustup  qemu         qemu         -
+armv5te-unknown-linux-gnueabi        source  qemu         qemu         -
+arm-unknown-linux-gnueabi            core    -            -            ARMv6, the same code as armv5te's: the mirror has no std for it
+armeb-unknown-linux-gnueabi          core    -            qemu         tier 3 without a standard library; Debian 12 has no big-endian arm C library
+armv7-linux-androideabi              rustup  -            -            Thumb mode, as thumbv7neon-unknown-linux-gnueabihf; no Android NDK here
+arm-linux-androideabi                core    -            -            ARM mode, as armv5te; no Android NDK here, the mirror no std
+thumbv7neon-linux-androideabi        core    -            -            Thumb mode, as thumbv7neon-unknown-linux-gnueabihf; no Android NDK here
+riscv64gc-unknown-linux-gnu          rustup  qemu         qemu         -
+riscv64-linux-android                core    -            -            as riscv64gc-unknown-linux-gnu; no Android NDK here, the mirror no std
+riscv32gc-unknown-linux-gnu          core    -            qemu         tier 3 without a standard library; Debian 12 has no riscv32 C library
+loongarch64-unknown-linux-gnu        core    -            qemu         the mirror has no std for it; Debian 12 has no loongarch64 C library
+powerpc-unknown-linux-gnu            rustup  qemu         qemu         -
+powerpc64-unknown-linux-gnu          rustup  qemu         qemu         -
+powerpc64le-unknown-linux-gnu        rustup  qemu         qemu         -
+s390x-unknown-linux-gnu              rustup  qemu         qemu         -
+TABLE
 )
 NIGHTLY=nightly-2026-10-30
 
-# The Debian packages: qemu-user, strace, and each foreign target's C cross compiler and C
-# library (the linker for the tests). Never gcc-multilib: it removes the cross compilers.
+# targets [COLUMN=GLOB...]: the targets whose columns match (std, suite, freestanding), one per
+# line, in the table's order; with MUNMAP_TARGETS set (globs, space-separated), only the targets
+# that match one of them (ci/test.sh's way to run a subset).
+targets() {
+    local target std suite freestanding why filter ok pattern
+    while read -r target std suite freestanding why; do
+        [ -n "$target" ] || continue
+        ok=1
+        for filter in "$@"; do
+            # shellcheck disable=SC2254 # the globs are the point
+            case ${filter%%=*} in
+            std) case $std in ${filter#*=}) ;; *) ok=0 ;; esac ;;
+            suite) case $suite in ${filter#*=}) ;; *) ok=0 ;; esac ;;
+            freestanding) case $freestanding in ${filter#*=}) ;; *) ok=0 ;; esac ;;
+            esac
+        done
+        if [ $ok = 1 ] && [ -n "${MUNMAP_TARGETS:-}" ]; then
+            ok=0
+            for pattern in $MUNMAP_TARGETS; do
+                # shellcheck disable=SC2254
+                case $target in $pattern) ok=1 ;; esac
+            done
+        fi
+        [ $ok = 0 ] || echo "$target"
+    done <<<"$TARGET_TABLE"
+}
+
+# target_column TARGET NAME: one column of TARGET's line (std, suite, freestanding or why).
+target_column() {
+    awk -v target="$1" -v name="$2" '$1 == target {
+        if (name == "std") print $2; else if (name == "suite") print $3
+        else if (name == "freestanding") print $4
+        else { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print } }' <<<"$TARGET_TABLE"
+}
+
+# target_cfg TARGET KEY: a `--print cfg` value of TARGET (target_arch, target_endian...).
+target_cfg() {
+    rustc "+$NIGHTLY" --print cfg --target "$1" | sed -n "s/^$2=\"\\(.*\\)\"$/\\1/p"
+}
+
+# qemu_for TARGET: the qemu-user binary that runs it.
+qemu_for() {
+    case $(target_cfg "$1" target_arch)-$(target_cfg "$1" target_endian) in
+    x86_64-*) echo qemu-x86_64 ;;
+    x86-*) echo qemu-i386 ;;
+    aarch64-little) echo qemu-aarch64 ;;
+    aarch64-big) echo qemu-aarch64_be ;;
+    arm-little) echo qemu-arm ;;
+    arm-big) echo qemu-armeb ;;
+    riscv64-*) echo qemu-riscv64 ;;
+    riscv32-*) echo qemu-riscv32 ;;
+    loongarch64-*) echo qemu-loongarch64 ;;
+    powerpc-*) echo qemu-ppc ;;
+    powerpc64-big) echo qemu-ppc64 ;;
+    powerpc64-little) echo qemu-ppc64le ;;
+    s390x-*) echo qemu-s390x ;;
+    *) return 1 ;;
+    esac
+}
+
+# gnu_triple TARGET: the Debian cross toolchain that links TARGET's test suite (its gcc, and its C
+# library under /usr/TRIPLE); none for x86_64, whose host toolchain links it.
+gnu_triple() {
+    case $1 in
+    i686-unknown-linux-gnu) echo i686-linux-gnu ;;
+    aarch64-unknown-linux-*) echo aarch64-linux-gnu ;;
+    armv7-unknown-linux-gnueabihf | thumbv7neon-unknown-linux-gnueabihf) echo arm-linux-gnueabihf ;;
+    armv5te-unknown-linux-gnueabi) echo arm-linux-gnueabi ;;
+    riscv64gc-unknown-linux-gnu) echo riscv64-linux-gnu ;;
+    powerpc-unknown-linux-gnu) echo powerpc-linux-gnu ;;
+    powerpc64-unknown-linux-gnu) echo powerpc64-linux-gnu ;;
+    powerpc64le-unknown-linux-gnu) echo powerpc64le-linux-gnu ;;
+    s390x-unknown-linux-gnu) echo s390x-linux-gnu ;;
+    *) return 1 ;;
+    esac
+}
+
+# The Debian packages: qemu-user, strace, and each suite target's C cross compiler and C library
+# (ci/test.sh checks that every gnu_triple has its gcc). Never gcc-multilib: it removes the cross
+# compilers.
 APT_PACKAGES=(
     qemu-user strace linux-libc-dev
     gcc-i686-linux-gnu libc6-dev-i386-cross
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross
     gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
+    gcc-arm-linux-gnueabi libc6-dev-armel-cross
     gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+    gcc-powerpc-linux-gnu libc6-dev-powerpc-cross
+    gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross
     gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
     gcc-s390x-linux-gnu libc6-dev-s390x-cross
 )
-
-# gnu_triple TARGET: the Debian toolchain prefix (its gcc, and its sysroot under /usr).
-gnu_triple() {
-    case $1 in
-    i686-*) echo i686-linux-gnu ;;
-    aarch64-*) echo aarch64-linux-gnu ;;
-    armv7-*) echo arm-linux-gnueabihf ;;
-    riscv64gc-*) echo riscv64-linux-gnu ;;
-    powerpc64le-*) echo powerpc64le-linux-gnu ;;
-    s390x-*) echo s390x-linux-gnu ;;
-    *) return 1 ;;
-    esac
-}
-
-# qemu_for TARGET: the qemu-user binary that runs it.
-qemu_for() {
-    case $1 in
-    x86_64-*) echo qemu-x86_64 ;;
-    i686-*) echo qemu-i386 ;;
-    aarch64-*) echo qemu-aarch64 ;;
-    armv7-*) echo qemu-arm ;;
-    riscv64gc-*) echo qemu-riscv64 ;;
-    riscv32gc-*) echo qemu-riscv32 ;;
-    loongarch64-*) echo qemu-loongarch64 ;;
-    powerpc64le-*) echo qemu-ppc64le ;;
-    powerpc64-*) echo qemu-ppc64 ;;
-    s390x-*) echo qemu-s390x ;;
-    *) return 1 ;;
-    esac
-}
 
 # cargo_env_name TARGET: the target's part of Cargo's CARGO_TARGET_<TRIPLE>_* variables.
 cargo_env_name() {
     echo "$1" | tr 'a-z-' 'A-Z_'
 }
 
-# export_linkers: the C cross compiler of every foreign std target links its test binaries.
+# export_linkers: each suite target's C cross compiler links its test binaries.
 export_linkers() {
     local target
-    for target in "${STD_TARGETS[@]}"; do
-        [ "$target" = x86_64-unknown-linux-gnu ] && continue
-        export "CARGO_TARGET_$(cargo_env_name "$target")_LINKER=$(gnu_triple "$target")-gcc"
+    for target in $(MUNMAP_TARGETS='' targets); do
+        gnu_triple "$target" >/dev/null &&
+            export "CARGO_TARGET_$(cargo_env_name "$target")_LINKER=$(gnu_triple "$target")-gcc"
     done
 }
 
-# is_core_target TARGET: built with $NIGHTLY and -Zbuild-std=core.
-is_core_target() {
-    local target
-    for target in "${CORE_TARGETS[@]}"; do
-        [ "$target" = "$1" ] && return 0
-    done
-    return 1
+# cargo_for TARGET [core]: the cargo command (words, for `read -a`) that builds TARGET: stable
+# where rustup has its standard library, else the pinned nightly building the standard library
+# (or with `core`, for a no_std build, only core) from source.
+cargo_for() {
+    case $(target_column "$1" std)-${2:-std} in
+    rustup-*) echo cargo ;;
+    source-std) echo "cargo +$NIGHTLY -Zbuild-std" ;;
+    *) echo "cargo +$NIGHTLY -Zbuild-std=core" ;;
+    esac
 }
+
+# `ci/targets.sh table`: the README's table of targets.
+if [ "${BASH_SOURCE[0]}" = "$0" ] && [ "${1:-}" = table ]; then
+    echo '| target | test suite | freestanding, traced | std | what keeps it from more |'
+    echo '|--------|------------|----------------------|-----|-------------------------|'
+    while read -r target std suite freestanding why; do
+        [ -n "$target" ] || continue
+        printf '| `%s` | %s | %s | %s | %s |\n' "$target" "${suite//+/, }" \
+            "${freestanding//+/, }" "$std" "${why:--}"
+    done <<<"$TARGET_TABLE"
+fi

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite, on every architecture, from a fresh Debian/Ubuntu machine:
-#   - installs what is missing (ci/targets.sh lists it): qemu-user, strace and the cross
-#     compilers and C libraries (apt); the rustup targets, clippy, rustfmt, llvm-tools, the MSRV
-#     toolchain and a pinned nightly with rust-src and miri;
-#   - checks rustfmt, clippy -D warnings (per target) and rustdoc -D warnings, also as docs.rs
-#     builds the documentation (its targets, --cfg docsrs, the pinned nightly);
-#   - runs the test suite natively on x86_64 and i686 (a 64-bit kernel runs 32-bit code), and
-#     under qemu-user on every target with a standard library (ci/targets.sh: STD_TARGETS);
+# ci/test.sh [TARGET-GLOB...]: the whole test suite, on every target, from a fresh Debian/Ubuntu
+# machine. ci/targets.sh lists the targets and how each is tested. It
+#   - installs what is missing: qemu-user, strace and each suite target's C cross compiler and C
+#     library (apt); the rustup targets, clippy, rustfmt, llvm-tools, the MSRV toolchain and a
+#     pinned nightly with rust-src and miri;
+#   - checks rustfmt; clippy -D warnings (on the library for every target, in the survey; on
+#     its tests and examples where rustup has the standard library; on the freestanding program
+#     where it runs); rustdoc -D warnings, also as docs.rs builds the documentation;
+#   - runs the test suite natively and under qemu-user where ci/targets.sh says, with the
+#     standard library from rustup or built from source by the pinned nightly;
 #   - injects every errno, and forged success values, into a real munmap call with strace and
 #     checks the decode against strace's report, natively (ci/inject.sh);
 #   - runs what makes sense under Miri (ci/miri.sh);
@@ -14,16 +16,22 @@
 #   - checks what `cargo package` ships, and builds the crate from that tarball;
 #   - disassembles a probe calling munmap on every target and checks it is the minimal trap
 #     (ci/codegen.sh), and that this check rejects a munmap with a pre-check added;
-#   - builds the freestanding program (tests/freestanding) for each target, runs it natively
-#     and under qemu-user, and checks its munmap calls against strace / qemu -strace, and
-#     natively its mmap and munmap counts against strace -c;
-#   - builds the library with the MSRV toolchain, and for the targets without a prebuilt
-#     standard library here with the pinned nightly (CORE_TARGETS);
+#   - runs the freestanding program (tests/freestanding: no libc, its own _start) natively or
+#     under qemu-user, checking its munmap calls against strace / qemu -strace, and natively its
+#     mmap and munmap counts against strace -c (ci/freestanding.sh);
+#   - builds the library with the MSRV toolchain;
+#   - builds the library, with clippy, for every Linux and Android target rustc knows
+#     (ci/survey.sh);
+#   - checks that the README's tables and the crate's documentation list what ci/targets.sh and
+#     the arch files say (ci/docs-check.sh);
 #   - prints a summary table and exits non-zero if anything failed.
+# With TARGET-GLOBs (such as 'x86_64*' 'mips*'), the steps for targets run only for the targets
+# that match, the survey included: a quick run while working on some targets.
 # Tests that cannot run under an emulator print "SKIPPED <test>: <reason>" (shown by
 # --show-output); they are counted.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+[ $# -eq 0 ] || export MUNMAP_TARGETS="$*"
 # shellcheck source=ci/targets.sh
 . ci/targets.sh
 
@@ -65,12 +73,14 @@ install_apt_packages() {
 
 install_rust_parts() {
     command -v rustup >/dev/null || die "rustup not found: install it from rustup.rs"
-    echo "== rustup: targets, clippy, rustfmt, llvm-tools, $MSRV, $NIGHTLY with rust-src and miri"
+    echo "== rustup: targets, clippy, rustfmt, llvm-tools, $MSRV, $NIGHTLY (rust-src, miri, clippy)"
+    local rustup_targets
+    mapfile -t rustup_targets < <(MUNMAP_TARGETS='' targets std=rustup)
     rustup component add clippy rustfmt llvm-tools &&
-        rustup target add "${STD_TARGETS[@]}" &&
+        rustup target add "${rustup_targets[@]}" &&
         rustup toolchain install "$MSRV" --profile minimal &&
         rustup target add --toolchain "$MSRV" "${MSRV_TARGETS[@]}" &&
-        rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src,miri &&
+        rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src,miri,clippy &&
         rustup target add --toolchain "$NIGHTLY" "${DOCS_RS_TARGETS[@]}" ||
         die "rustup could not install the targets or toolchains"
 }
@@ -78,8 +88,10 @@ install_rust_parts() {
 check_tools() {
     local tool target
     local tools=(strace "$I686_LOADER")
-    for target in "${STD_TARGETS[@]}" "${CORE_TARGETS[@]}"; do
-        tools+=("$(qemu_for "$target")")
+    for target in $(MUNMAP_TARGETS='' targets); do
+        case $(target_column "$target" suite)$(target_column "$target" freestanding) in
+        *qemu*) tools+=("$(qemu_for "$target")") ;;
+        esac
         gnu_triple "$target" >/dev/null && tools+=("$(gnu_triple "$target")-gcc")
     done
     for tool in "${tools[@]}"; do
@@ -133,8 +145,10 @@ run_tests() {
     shift 2
     local runner=()
     [ $# -eq 0 ] || runner=("CARGO_TARGET_$(cargo_env_name "$target")_RUNNER=$*")
+    local cargo
+    read -r -a cargo < <(cargo_for "$target")
     run_logged "test $target" "$label" "$LOGS/test-$target-$label.log" \
-        env "${runner[@]}" cargo test --target "$target" --features std -- --show-output
+        env "${runner[@]}" "${cargo[@]}" test --target "$target" --features std -- --show-output
 }
 
 # run_tests_under_qemu TARGET: the suite under TARGET's qemu-user, with its C library.
@@ -160,11 +174,6 @@ msrv_build() {
                 cargo "+$MSRV" build -q --offline --target "$target" --features std || exit 1
         done
     )
-}
-
-# core_build TARGET: the library for a target without a prebuilt standard library here.
-core_build() {
-    cargo "+$NIGHTLY" build -q -Zbuild-std=core --target "$1" --target-dir target/core
 }
 
 # package_check: what `cargo package` ships holds the library, the README, the changelog and
@@ -215,11 +224,24 @@ check "rustfmt freestanding" cargo fmt --manifest-path "$FREESTANDING/Cargo.toml
 check "rustfmt miri-dependent" cargo fmt --manifest-path "$MIRI_DEPENDENT/Cargo.toml" -- --check
 check "clippy miri-dependent" \
     sh -c "cd $MIRI_DEPENDENT && cargo clippy -q --all-targets -- -D warnings"
-for target in "${STD_TARGETS[@]}"; do
+# clippy on the crate with its tests, examples and benchmarks where the suite runs; on the
+# library and examples where rustup has the standard library but the suite cannot run (the tests
+# and benchmarks use C library items, e.g. glibc's errno location, that bionic lacks); on the
+# library for every target in the survey below; and on the freestanding program where it runs
+# (--release: its build then reuses the core built here).
+for target in $(targets std=rustup suite='[nq]*'); do
     check "clippy $target" cargo clippy -q --workspace --target "$target" --all-targets \
         --features std -- -D warnings
-    check "clippy freestanding $target" \
-        sh -c "cd $FREESTANDING && cargo clippy -q --target $target -- -D warnings"
+done
+for target in $(targets std=rustup suite=-); do
+    check "clippy $target (library, examples)" cargo clippy -q -p munmap --target "$target" \
+        --lib --examples --features std -- -D warnings
+done
+for target in $(targets freestanding='[nq]*'); do
+    read -r -a cargo < <(cargo_for "$target" core)
+    # cargo [+toolchain] clippy [-Zbuild-std=core]: -Z flags follow an external subcommand.
+    clippy="${cargo[*]:0:2} clippy ${cargo[*]:2} -q --release --target $target -- -D warnings"
+    check "clippy freestanding $target" sh -c "cd $FREESTANDING && $clippy"
 done
 check rustdoc env RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --features std
 for target in "${DOCS_RS_TARGETS[@]}"; do
@@ -227,15 +249,25 @@ for target in "${DOCS_RS_TARGETS[@]}"; do
         cargo "+$NIGHTLY" doc -q --no-deps --all-features --target "$target"
 done
 
-run_tests x86_64-unknown-linux-gnu native
-run_tests i686-unknown-linux-gnu native "$I686_LOADER" --library-path /usr/i686-linux-gnu/lib
-for target in "${STD_TARGETS[@]}"; do
-    run_tests_under_qemu "$target"
+# The test suite, natively (i686 through the C library's loader, which this 64-bit machine
+# has only as the cross compiler's) and under qemu-user with the target's C library.
+for target in $(targets suite='native*'); do
+    case $target in
+    i686-unknown-linux-gnu)
+        run_tests "$target" native "$I686_LOADER" --library-path "${I686_LOADER%/*}"
+        ;;
+    *) run_tests "$target" native ;;
+    esac
+done
+for target in $(targets suite='*qemu'); do
+    sysroot=()
+    gnu_triple "$target" >/dev/null && sysroot=(-L "/usr/$(gnu_triple "$target")")
+    run_tests "$target" "$(qemu_for "$target")" "$(qemu_for "$target")" "${sysroot[@]}"
 done
 
 # strace as the judge of the decode: every errno, and forged success values, injected into a
 # real munmap call of the freestanding program (ci/inject.sh), natively.
-for target in x86_64-unknown-linux-gnu i686-unknown-linux-gnu; do
+for target in $(targets suite='native*' freestanding='native*'); do
     run_logged "inject $target" strace "$LOGS/test-inject-$target.log" ci/inject.sh "$target"
 done
 
@@ -256,21 +288,23 @@ check "package: cargo package --list, then a build from the tarball" package_che
 
 # Zero overhead: the disassembled probe is the bare trap on every target, and the check rejects
 # a munmap with a pre-check added.
-check "codegen: probe is the minimal trap (all targets)" ci/codegen.sh
+check "codegen: probe is the minimal trap ($(targets | wc -l) targets)" ci/codegen.sh
 check "codegen: self-test rejects a pre-check" ci/codegen.sh --self-test
 
 # The freestanding program (no libc, own _start), run and traced: see ci/freestanding.sh.
-# Big-endian powerpc64 is left out: its ELFv1 entry point would need a start-up of its own.
-check "freestanding x86_64-unknown-linux-gnu" ci/freestanding.sh x86_64-unknown-linux-gnu native
-check "freestanding i686-unknown-linux-gnu" ci/freestanding.sh i686-unknown-linux-gnu native
-for target in "${STD_TARGETS[@]}" loongarch64-unknown-linux-gnu riscv32gc-unknown-linux-gnu; do
+for target in $(targets freestanding='native*'); do
+    check "freestanding $target" ci/freestanding.sh "$target" native
+done
+for target in $(targets freestanding='*qemu'); do
     check "freestanding $target, $(qemu_for "$target")" ci/freestanding.sh "$target" qemu
 done
 
 check "msrv $MSRV build (${#MSRV_TARGETS[@]} targets)" msrv_build
-for target in "${CORE_TARGETS[@]}"; do
-    check "build $target ($NIGHTLY, -Zbuild-std=core)" core_build "$target"
-done
+
+# Every Linux and Android target rustc knows: the ones the crate refuses, and why.
+run_logged "survey: every Linux and Android target" - "$LOGS/test-survey.log" ci/survey.sh
+
+check "docs: README tables and crate docs against ci/targets.sh and arch/" ci/docs-check.sh
 
 print_summary
 exit $FAILED

@@ -72,22 +72,28 @@
 //!
 //! # Architectures
 //!
+//! Linux and Android (the same kernel and system-call ABI) on:
+//!
 //! | target_arch   | trap        | munmap number | number; arguments; result                   |
 //! |---------------|-------------|---------------|---------------------------------------------|
 //! | `x86`         | `int 0x80`  | 91            | `eax`; `ebx`, `ecx`; `eax`                  |
-//! | `x86_64`      | `syscall`   | 11            | `rax`; `rdi`, `rsi`; `rax` (`rcx`, `r11` clobbered) |
+//! | `x86_64`      | `syscall`   | 11; x32: `0x4000000b` | `rax`; `rdi`, `rsi`; `rax` (`rcx`, `r11` clobbered) |
 //! | `aarch64`     | `svc #0`    | 215           | `x8`; `x0`, `x1`; `x0`                      |
-//! | `arm` (EABI)  | `svc 0`     | 91            | `r7`; `r0`, `r1`; `r0`                      |
-//! | `riscv32`, `riscv64` | `ecall` | 215        | `a7`; `a0`, `a1`; `a0`                      |
+//! | `arm`         | `svc 0`     | 91            | `r7`; `r0`, `r1`; `r0` (EABI; ARM or Thumb) |
+//! | `riscv32`     | `ecall`     | 215           | `a7`; `a0`, `a1`; `a0`                      |
+//! | `riscv64`     | `ecall`     | 215           | `a7`; `a0`, `a1`; `a0`                      |
 //! | `loongarch64` | `syscall 0` | 215           | `$a7`; `$a0`, `$a1`; `$a0`                  |
-//! | `powerpc64`   | `sc`        | 91            | `r0`; `r3`, `r4`; `r3` (errno positive, `cr0.SO` set) |
+//! | `powerpc`     | `sc`        | 91            | `r0`; `r3`, `r4`; `r3` (errno positive, `cr0.SO` set) |
+//! | `powerpc64`   | `sc`        | 91            | as `powerpc`, either byte order             |
 //! | `s390x`       | `svc 0`     | 91            | `r1`; `r2`, `r3`; `r2`                      |
 //!
-//! Any other target fails to compile, as do x32, aarch64 ILP32 and Thumb-mode arm (where `r7`
-//! is the frame pointer). [`nr`] holds each number as a constant usable on any host, and
-//! [`seccomp`] pairs it with the audit architecture that a seccomp filter matches on. Error
-//! numbers follow Linux's generic table, which all of these share but for powerpc's
-//! `EDEADLOCK` (58).
+//! Both byte orders of aarch64 and arm, x32 (x86_64 with 32-bit pointers) and Thumb mode (where
+//! `r7`, the number register, is the frame pointer and is swapped in around the trap) are
+//! included. Any other target fails to compile with a message naming these, as do the
+//! aarch64 ILP32 targets, which no mainline kernel serves. [`nr`] holds each number as a
+//! constant usable on any host, and [`seccomp`] pairs it with the audit architecture that a
+//! seccomp filter matches on. Error numbers follow Linux's generic table, which all of these
+//! share but for powerpc's `EDEADLOCK` (58).
 //!
 //! # Also in this crate
 //!
@@ -115,12 +121,15 @@
 //! message that names it. `Vsyscall::munmap` calls Miri's `munmap` as well.
 //!
 //! The minimum supported Rust version is 1.60 (checked in CI for x86, x86_64, aarch64 and arm);
-//! loongarch64, powerpc64 and s390x need a Rust whose `asm!` is stable there.
+//! loongarch64, powerpc, powerpc64 and s390x need a later Rust, whose `asm!` is stable there
+//! (1.95 builds all four).
 
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
 // docs.rs (see Cargo.toml) marks the items that exist on some targets or features only.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Under Miri the architecture file's traps go unused (see `trap` below).
+#![cfg_attr(miri, allow(dead_code))]
 
 #[cfg(feature = "std")]
 extern crate std;
@@ -139,22 +148,21 @@ mod vsyscall;
 #[cfg_attr(docsrs, doc(cfg(target_arch = "x86")))]
 pub use vsyscall::Vsyscall;
 
+// The one place that turns the compile target into its architecture file, which holds all
+// the target's facts: the trap (`asm!`), munmap's number and seccomp pair, the errno table.
 cfg_if::cfg_if! {
-    if #[cfg(not(target_os = "linux"))] {
-        compile_error!("munmap is a Linux system call: this crate supports Linux only");
-    } else if #[cfg(miri)] {
-        #[path = "../arch/miri.rs"]
-        mod arch;
+    if #[cfg(not(any(target_os = "linux", target_os = "android")))] {
+        compile_error!("munmap is a Linux system call: this crate supports Linux and Android only");
     } else if #[cfg(target_arch = "x86")] {
         #[path = "../arch/x86.rs"]
         mod arch;
-    } else if #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))] {
+    } else if #[cfg(target_arch = "x86_64")] {
         #[path = "../arch/x86_64.rs"]
         mod arch;
     } else if #[cfg(all(target_arch = "aarch64", target_pointer_width = "64"))] {
         #[path = "../arch/aarch64.rs"]
         mod arch;
-    } else if #[cfg(all(target_arch = "arm", not(target_feature = "thumb-mode")))] {
+    } else if #[cfg(target_arch = "arm")] {
         #[path = "../arch/arm.rs"]
         mod arch;
     } else if #[cfg(any(target_arch = "riscv32", target_arch = "riscv64"))] {
@@ -163,19 +171,28 @@ cfg_if::cfg_if! {
     } else if #[cfg(target_arch = "loongarch64")] {
         #[path = "../arch/loongarch64.rs"]
         mod arch;
-    } else if #[cfg(target_arch = "powerpc64")] {
-        #[path = "../arch/powerpc64.rs"]
+    } else if #[cfg(any(target_arch = "powerpc", target_arch = "powerpc64"))] {
+        #[path = "../arch/powerpc.rs"]
         mod arch;
     } else if #[cfg(target_arch = "s390x")] {
         #[path = "../arch/s390x.rs"]
         mod arch;
     } else {
         compile_error!(
-            "munmap supports Linux on x86, x86_64, aarch64, arm (not Thumb mode), riscv32, \
-             riscv64, loongarch64, powerpc64 and s390x (not x32 or aarch64 ILP32)"
+            "munmap supports Linux and Android on x86, x86_64 (with x32), aarch64 (either byte \
+             order), arm (ARM and Thumb, either byte order), riscv32, riscv64, loongarch64, \
+             powerpc, powerpc64 and s390x; not aarch64 ILP32, which no mainline kernel serves"
         );
     }
 }
+
+// Under Miri, which cannot run `asm!`, the calls go to the C munmap that Miri implements; the
+// architecture file still gives the target's facts.
+#[cfg(miri)]
+#[path = "../arch/miri.rs"]
+mod trap;
+#[cfg(not(miri))]
+use arch as trap;
 
 /// Removes the mappings in `[addr, addr + len)` with one `munmap(2)` system call.
 ///
@@ -209,7 +226,7 @@ cfg_if::cfg_if! {
 #[inline(always)]
 pub unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
     // SAFETY: the caller upholds the contract above, which is the trap's.
-    unsafe { arch::munmap(addr, len) }
+    unsafe { trap::munmap(addr, len) }
 }
 
 /// Unmaps `[addr, addr + len)` and ends the calling thread with `status`, touching no memory in
@@ -236,5 +253,5 @@ pub unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
 #[inline(always)]
 pub unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
     // SAFETY: the caller upholds the contract above, which is the traps'.
-    unsafe { arch::munmap_and_exit(addr, len, status) }
+    unsafe { trap::munmap_and_exit(addr, len, status) }
 }

@@ -2,13 +2,17 @@
 //!
 //! These are plain constants, usable on any host: a seccomp filter, a tracer or a code generator
 //! for one architecture can be built on another. [`MUNMAP`] is the number for the target being
-//! compiled. Values are `__NR_munmap` from the kernel's uapi headers; `tests/nr_headers.rs`
+//! compiled, as its file in arch/ (the one the target chooses) gives it. Values are `__NR_munmap` from the kernel's uapi headers; `tests/nr_headers.rs`
 //! checks them against the headers Debian ships.
 
 /// x86 (i386): `arch/x86/entry/syscalls/syscall_32.tbl`.
 pub const X86: u32 = 91;
 /// x86_64: `arch/x86/entry/syscalls/syscall_64.tbl`.
 pub const X86_64: u32 = 11;
+/// x32 (x86_64 with 32-bit pointers): x86_64's number with `__X32_SYSCALL_BIT` (0x40000000),
+/// `arch/x86/entry/syscalls/syscall_64.tbl` (a "common" entry) and
+/// `arch/x86/include/uapi/asm/unistd.h`.
+pub const X32: u32 = 0x4000_0000 | X86_64;
 /// aarch64: `include/uapi/asm-generic/unistd.h`.
 pub const AARCH64: u32 = 215;
 /// arm (EABI): `arch/arm/tools/syscall.tbl`.
@@ -19,32 +23,12 @@ pub const RISCV32: u32 = 215;
 pub const RISCV64: u32 = 215;
 /// loongarch64: `include/uapi/asm-generic/unistd.h`.
 pub const LOONGARCH64: u32 = 215;
+/// powerpc (32-bit): `arch/powerpc/kernel/syscalls/syscall.tbl`.
+pub const POWERPC: u32 = 91;
 /// powerpc64, either endianness: `arch/powerpc/kernel/syscalls/syscall.tbl`.
 pub const POWERPC64: u32 = 91;
 /// s390x: `arch/s390/kernel/syscalls/syscall.tbl`.
 pub const S390X: u32 = 91;
 
-/// munmap's number on the target being compiled.
-pub const MUNMAP: u32 = TARGET;
-
-cfg_if::cfg_if! {
-    if #[cfg(target_arch = "x86")] {
-        const TARGET: u32 = X86;
-    } else if #[cfg(target_arch = "x86_64")] {
-        const TARGET: u32 = X86_64;
-    } else if #[cfg(target_arch = "aarch64")] {
-        const TARGET: u32 = AARCH64;
-    } else if #[cfg(target_arch = "arm")] {
-        const TARGET: u32 = ARM;
-    } else if #[cfg(target_arch = "riscv32")] {
-        const TARGET: u32 = RISCV32;
-    } else if #[cfg(target_arch = "riscv64")] {
-        const TARGET: u32 = RISCV64;
-    } else if #[cfg(target_arch = "loongarch64")] {
-        const TARGET: u32 = LOONGARCH64;
-    } else if #[cfg(target_arch = "powerpc64")] {
-        const TARGET: u32 = POWERPC64;
-    } else if #[cfg(target_arch = "s390x")] {
-        const TARGET: u32 = S390X;
-    }
-}
+/// munmap's number on the target being compiled: its architecture file's (`arch/`).
+pub const MUNMAP: u32 = crate::arch::SYSCALL.nr;

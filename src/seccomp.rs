@@ -63,6 +63,8 @@ pub const AUDIT_ARCH_RISCV32: u32 = 243 | AUDIT_ARCH_LE;
 pub const AUDIT_ARCH_RISCV64: u32 = 243 | AUDIT_ARCH_64BIT | AUDIT_ARCH_LE;
 /// `AUDIT_ARCH_LOONGARCH64`: `EM_LOONGARCH` (258), 64-bit, little-endian.
 pub const AUDIT_ARCH_LOONGARCH64: u32 = 258 | AUDIT_ARCH_64BIT | AUDIT_ARCH_LE;
+/// `AUDIT_ARCH_PPC`: `EM_PPC` (20), big-endian.
+pub const AUDIT_ARCH_PPC: u32 = 20;
 /// `AUDIT_ARCH_PPC64`: `EM_PPC64` (21), 64-bit, big-endian.
 pub const AUDIT_ARCH_PPC64: u32 = 21 | AUDIT_ARCH_64BIT;
 /// `AUDIT_ARCH_PPC64LE`: `EM_PPC64` (21), 64-bit, little-endian.
@@ -80,12 +82,21 @@ pub const X86_64: Syscall = Syscall {
     arch: AUDIT_ARCH_X86_64,
     nr: nr::X86_64,
 };
-/// munmap on aarch64: `AUDIT_ARCH_AARCH64`, 215.
+/// munmap on x32: `AUDIT_ARCH_X86_64`, as for x86_64, with x32's number, 0x4000000b.
+pub const X32: Syscall = Syscall {
+    arch: AUDIT_ARCH_X86_64,
+    nr: nr::X32,
+};
+/// munmap on aarch64, either byte order: `AUDIT_ARCH_AARCH64`, 215. The kernel reports
+/// `AUDIT_ARCH_AARCH64` for big-endian tasks too (`SECCOMP_ARCH_NATIVE` in
+/// `arch/arm64/include/asm/seccomp.h`).
 pub const AARCH64: Syscall = Syscall {
     arch: AUDIT_ARCH_AARCH64,
     nr: nr::AARCH64,
 };
-/// munmap on arm (EABI): `AUDIT_ARCH_ARM`, 91.
+/// munmap on arm (EABI), either byte order: `AUDIT_ARCH_ARM`, 91. The kernel reports
+/// `AUDIT_ARCH_ARM` for big-endian tasks too (`syscall_get_arch` in
+/// `arch/arm/include/asm/syscall.h`, `SECCOMP_ARCH_NATIVE` in `arch/arm/include/asm/seccomp.h`).
 pub const ARM: Syscall = Syscall {
     arch: AUDIT_ARCH_ARM,
     nr: nr::ARM,
@@ -105,6 +116,11 @@ pub const LOONGARCH64: Syscall = Syscall {
     arch: AUDIT_ARCH_LOONGARCH64,
     nr: nr::LOONGARCH64,
 };
+/// munmap on powerpc (32-bit): `AUDIT_ARCH_PPC`, 91.
+pub const POWERPC: Syscall = Syscall {
+    arch: AUDIT_ARCH_PPC,
+    nr: nr::POWERPC,
+};
 /// munmap on big-endian powerpc64: `AUDIT_ARCH_PPC64`, 91.
 pub const POWERPC64: Syscall = Syscall {
     arch: AUDIT_ARCH_PPC64,
@@ -121,43 +137,22 @@ pub const S390X: Syscall = Syscall {
     nr: nr::S390X,
 };
 
-/// munmap on every supported architecture.
-pub const ALL: [Syscall; 10] = [
+/// munmap on every supported architecture and ABI.
+pub const ALL: [Syscall; 12] = [
     X86,
     X86_64,
+    X32,
     AARCH64,
     ARM,
     RISCV32,
     RISCV64,
     LOONGARCH64,
+    POWERPC,
     POWERPC64,
     POWERPC64LE,
     S390X,
 ];
 
-/// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with.
-pub const MUNMAP: Syscall = TARGET;
-
-cfg_if::cfg_if! {
-    if #[cfg(target_arch = "x86")] {
-        const TARGET: Syscall = X86;
-    } else if #[cfg(target_arch = "x86_64")] {
-        const TARGET: Syscall = X86_64;
-    } else if #[cfg(target_arch = "aarch64")] {
-        const TARGET: Syscall = AARCH64;
-    } else if #[cfg(target_arch = "arm")] {
-        const TARGET: Syscall = ARM;
-    } else if #[cfg(target_arch = "riscv32")] {
-        const TARGET: Syscall = RISCV32;
-    } else if #[cfg(target_arch = "riscv64")] {
-        const TARGET: Syscall = RISCV64;
-    } else if #[cfg(target_arch = "loongarch64")] {
-        const TARGET: Syscall = LOONGARCH64;
-    } else if #[cfg(all(target_arch = "powerpc64", target_endian = "big"))] {
-        const TARGET: Syscall = POWERPC64;
-    } else if #[cfg(target_arch = "powerpc64")] {
-        const TARGET: Syscall = POWERPC64LE;
-    } else if #[cfg(target_arch = "s390x")] {
-        const TARGET: Syscall = S390X;
-    }
-}
+/// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with:
+/// its architecture file's (`arch/`).
+pub const MUNMAP: Syscall = crate::arch::SYSCALL;

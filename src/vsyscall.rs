@@ -3,7 +3,7 @@
 use core::ffi::c_void;
 use core::num::NonZeroUsize;
 
-use crate::{arch, Errno};
+use crate::{trap, Errno};
 
 /// `AT_SYSINFO`: the auxiliary-vector entry holding `__kernel_vsyscall`'s address.
 const AT_SYSINFO: usize = 32;
@@ -112,7 +112,7 @@ impl Vsyscall {
     pub unsafe fn munmap(self, addr: *mut c_void, len: usize) -> Result<(), Errno> {
         match self.entry {
             // SAFETY: the caller upholds munmap's contract; the entry is the kernel's.
-            Some(entry) => unsafe { arch::munmap_vsyscall(entry.get(), addr, len) },
+            Some(entry) => unsafe { trap::munmap_vsyscall(entry.get(), addr, len) },
             // SAFETY: the caller upholds munmap's contract.
             None => unsafe { crate::munmap(addr, len) },
         }

@@ -137,11 +137,40 @@ enum Page {
     Mapped { prot: Prot, fill: u8 },
 }
 
-/// The reservation, the model of its pages, and counts for the report.
+/// Where the process and the model first disagreed. Plain data: it is made while the window may
+/// have holes, where nothing may be allocated (an allocator's own mmap could land in one, and the
+/// next `MAP_FIXED` would overwrite it), and turned into a message only once the window is whole.
+#[derive(Clone, Copy, Debug)]
+#[allow(dead_code)] // the fields are read through Debug, in the failure message
+enum Mismatch {
+    Mprotect {
+        page: usize,
+        errno: i32,
+    },
+    Munmap {
+        addr: usize,
+        len: usize,
+        result: Result<(), Errno>,
+        expected: Result<(), Errno>,
+    },
+    Presence {
+        page: usize,
+        model: Page,
+        maps: Option<Prot>,
+    },
+    Contents {
+        page: usize,
+        fill: u8,
+    },
+}
+
+/// The reservation, the model of its pages, a buffer for /proc/self/maps (allocated before the
+/// window, so that reading the file allocates nothing), and counts for the report.
 struct World {
     base: usize,
     page: usize,
     pages: [Page; WINDOW],
+    maps: Vec<u8>,
     munmap_calls: usize,
     einval: usize,
 }
@@ -149,6 +178,7 @@ struct World {
 impl World {
     fn reserve() -> World {
         let page = page_size();
+        let maps = vec![0; 1 << 20];
         // SAFETY: a fresh reservation at an address the kernel chooses aliases nothing.
         let base = unsafe {
             libc::mmap(
@@ -168,6 +198,7 @@ impl World {
                 prot: Prot::None,
                 fill: 0,
             }; WINDOW],
+            maps,
             munmap_calls: 0,
             einval: 0,
         }
@@ -216,7 +247,7 @@ impl World {
     }
 
     /// Runs one step on the process and on the model; checks munmap's result.
-    fn apply(&mut self, op: Op) -> Result<(), TestCaseError> {
+    fn apply(&mut self, op: Op) -> Result<(), Mismatch> {
         match op {
             Op::Map { page, count, fill } => {
                 let count = count.min(GUARD + ARENA - page);
@@ -231,7 +262,10 @@ impl World {
                     let ret = unsafe {
                         libc::mprotect(addr as *mut c_void, count * self.page, prot.bits())
                     };
-                    prop_assert_eq!(ret, 0, "mprotect: {}", std::io::Error::last_os_error());
+                    if ret != 0 {
+                        let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+                        return Err(Mismatch::Mprotect { page, errno });
+                    }
                     for p in range {
                         if let Page::Mapped { fill, .. } = *p {
                             *p = Page::Mapped { prot, fill };
@@ -276,7 +310,14 @@ impl World {
                 let result = unsafe { munmap(addr as *mut c_void, len) };
                 self.munmap_calls += 1;
                 self.einval += usize::from(result == Err(Errno::EINVAL));
-                prop_assert_eq!(result, expected, "munmap({:#x}, {:#x})", addr, len);
+                if result != expected {
+                    return Err(Mismatch::Munmap {
+                        addr,
+                        len,
+                        result,
+                        expected,
+                    });
+                }
             }
         }
         Ok(())
@@ -284,18 +325,22 @@ impl World {
 
     /// Every page of the window, against the model: mapped or not, its protection (from
     /// /proc/self/maps), and the bytes of every readable page.
-    fn check(&self) -> Result<(), TestCaseError> {
-        let maps = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
+    fn check(&mut self) -> Result<(), Mismatch> {
         let mut found = [None; WINDOW];
-        for line in maps.lines() {
-            let mut fields = line.split_whitespace();
+        let len = read_maps(&mut self.maps);
+        for line in self.maps[..len]
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+        {
+            let text = std::str::from_utf8(line).expect("maps is text");
+            let mut fields = text.split_whitespace();
             let range = fields.next().expect("a range");
             let perms = fields.next().expect("permissions").as_bytes();
             let (start, end) = range.split_once('-').expect("start-end");
             let hex = |s: &str| usize::from_str_radix(s, 16).expect("hex");
             let (start, end) = (hex(start), hex(end));
             for (i, slot) in found.iter_mut().enumerate() {
-                let addr = self.addr(i);
+                let addr = self.base + i * self.page;
                 if start <= addr && addr < end {
                     *slot = Some(match (perms[0], perms[1]) {
                         (b'r', b'w') => Prot::ReadWrite,
@@ -305,32 +350,26 @@ impl World {
                 }
             }
         }
-        for (i, (page, seen)) in self.pages.iter().zip(found).enumerate() {
-            match (*page, seen) {
+        for (i, (&page, seen)) in self.pages.iter().zip(found).enumerate() {
+            match (page, seen) {
                 (Page::Unmapped, None) => {}
-                (Page::Mapped { prot, fill }, Some(seen)) => {
-                    prop_assert_eq!(prot, seen, "protection of window page {}", i);
+                (Page::Mapped { prot, fill }, Some(seen)) if prot == seen => {
                     if prot != Prot::None {
                         // SAFETY: the page is mapped and readable (checked above).
                         let bytes = unsafe {
                             std::slice::from_raw_parts(self.addr(i) as *const u8, self.page)
                         };
-                        prop_assert!(
-                            bytes.iter().all(|&b| b == fill),
-                            "window page {} lost its byte {:#x}",
-                            i,
-                            fill
-                        );
+                        if bytes.iter().any(|&b| b != fill) {
+                            return Err(Mismatch::Contents { page: i, fill });
+                        }
                     }
                 }
-                (expected, seen) => {
-                    prop_assert!(
-                        false,
-                        "window page {}: model {:?}, maps {:?}",
-                        i,
-                        expected,
-                        seen
-                    )
+                (model, maps) => {
+                    return Err(Mismatch::Presence {
+                        page: i,
+                        model,
+                        maps,
+                    })
                 }
             }
         }
@@ -344,6 +383,31 @@ impl World {
                 self.map(first, 1, Prot::None, 0, libc::MAP_FIXED_NOREPLACE);
             }
         }
+    }
+}
+
+/// Reads /proc/self/maps into `buf` with plain system calls, allocating nothing; its length.
+fn read_maps(buf: &mut [u8]) -> usize {
+    // SAFETY: a NUL-terminated path; reads go into `buf`, within its length; the descriptor is
+    // closed before returning.
+    unsafe {
+        let fd = libc::open(
+            b"/proc/self/maps\0".as_ptr().cast(),
+            libc::O_RDONLY | libc::O_CLOEXEC,
+        );
+        assert!(fd >= 0, "open /proc/self/maps");
+        let mut len = 0;
+        loop {
+            let n = libc::read(fd, buf[len..].as_mut_ptr().cast(), buf.len() - len);
+            assert!(n >= 0, "read /proc/self/maps");
+            if n == 0 {
+                break;
+            }
+            len += n as usize;
+            assert!(len < buf.len(), "/proc/self/maps is larger than its buffer");
+        }
+        libc::close(fd);
+        len
     }
 }
 
@@ -370,7 +434,8 @@ fn munmap_matches_a_model_of_the_address_space() {
             outcome
         });
         world.reset();
-        outcome
+        // Only now, with the window whole, may the message be allocated.
+        outcome.map_err(|mismatch| TestCaseError::fail(format!("{:?}", mismatch)))
     });
     let world = world.into_inner();
     if let Err(failure) = outcome {

@@ -31,6 +31,9 @@ extern "C" fn thread_main(arg: *mut c_void) -> libc::c_int {
 
 #[test]
 fn thread_frees_its_own_stack_and_exits() {
+    if let Some(reason) = clone_cannot_make_raw_threads() {
+        skip!("{}", reason);
+    }
     let _lock = address_space_lock();
     let pages = Pages::map(STACK_PAGES);
     let stack = Stack {

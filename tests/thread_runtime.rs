@@ -204,6 +204,9 @@ fn footprint() -> (usize, usize, usize) {
 
 #[test]
 fn ten_thousand_threads_free_their_own_stacks_and_nothing_leaks() {
+    if let Some(reason) = clone_cannot_make_raw_threads() {
+        skip!("{}", reason);
+    }
     let emulator = qemu_user();
     let per_spawner = if emulator.is_some() { 1_000 } else { 5_000 };
     // A first round lets glibc make what it keeps for good (arenas, the spawners' cached

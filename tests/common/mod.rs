@@ -145,6 +145,14 @@ pub fn qemu_user() -> Option<String> {
     }
 }
 
+/// Why libc's `clone` cannot start the raw threads of the thread tests here, if it cannot.
+pub fn clone_cannot_make_raw_threads() -> Option<&'static str> {
+    cfg!(target_env = "musl").then_some(
+        "musl's clone() refuses CLONE_THREAD and CLONE_CHILD_CLEARTID (flags that leave musl an \
+         invalid thread state): a thread runtime on musl makes the clone system call itself",
+    )
+}
+
 /// Reports a skipped test on stderr, in the form ci/test.sh counts. Returns from the test.
 #[macro_export]
 macro_rules! skip {

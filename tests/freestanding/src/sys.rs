@@ -169,9 +169,14 @@ pub fn exit_group(status: i32) -> ! {
     unsafe { asm!("svc #0", in("x8") 94usize, in("w0") status, options(noreturn, nostack)) }
 }
 
+// In ARM state, whether the rest of the program is ARM or Thumb code: `bl` to a Thumb
+// `start_rust` becomes `blx` at link time.
 #[cfg(target_arch = "arm")]
 global_asm!(
+    ".pushsection .text._start, \"ax\", %progbits",
+    ".arm",
     ".globl _start",
+    ".type _start, %function",
     "_start:",
     "mov fp, #0",
     "mov lr, #0",
@@ -179,15 +184,19 @@ global_asm!(
     "bic sp, sp, #15",
     "bl start_rust",
     "udf #0",
+    ".popsection",
 );
 
+// r7, the number register, is the frame pointer in Thumb mode and cannot be an operand: each call
+// swaps the number into it and back, as the munmap crate does.
 #[cfg(target_arch = "arm")]
 unsafe fn mmap(len: usize, prot: usize, flags: usize) -> usize {
     let ret;
-    // SAFETY: mmap2 (192) with addr 0, fd -1, offset 0 pages. r7 is saved by the compiler.
+    // SAFETY: mmap2 (192) with addr 0, fd -1, offset 0 pages; r7 is restored.
     unsafe {
-        asm!("svc 0", in("r7") 192usize, inlateout("r0") 0usize => ret, in("r1") len,
-             in("r2") prot, in("r3") flags, in("r4") usize::MAX, in("r5") 0usize,
+        asm!("mov {saved}, r7", "mov r7, {nr}", "svc 0", "mov r7, {saved}",
+             nr = in(reg) 192usize, saved = out(reg) _, inlateout("r0") 0usize => ret,
+             in("r1") len, in("r2") prot, in("r3") flags, in("r4") usize::MAX, in("r5") 0usize,
              options(nostack));
     }
     ret
@@ -195,17 +204,21 @@ unsafe fn mmap(len: usize, prot: usize, flags: usize) -> usize {
 
 #[cfg(target_arch = "arm")]
 pub fn write(fd: usize, bytes: &[u8]) {
-    // SAFETY: write (4) reads `bytes` only.
+    // SAFETY: write (4) reads `bytes` only; r7 is restored.
     unsafe {
-        asm!("svc 0", in("r7") 4usize, inlateout("r0") fd => _, in("r1") bytes.as_ptr(),
-             in("r2") bytes.len(), options(nostack));
+        asm!("mov {saved}, r7", "mov r7, {nr}", "svc 0", "mov r7, {saved}",
+             nr = in(reg) 4usize, saved = out(reg) _, inlateout("r0") fd => _,
+             in("r1") bytes.as_ptr(), in("r2") bytes.len(), options(nostack));
     }
 }
 
 #[cfg(target_arch = "arm")]
 pub fn exit_group(status: i32) -> ! {
-    // SAFETY: exit_group (248) ends the process.
-    unsafe { asm!("svc 0", in("r7") 248usize, in("r0") status, options(noreturn, nostack)) }
+    // SAFETY: exit_group (248) ends the process; r7 need not be restored.
+    unsafe {
+        asm!("mov r7, {nr}", "svc 0", nr = in(reg) 248usize, in("r0") status,
+             options(noreturn, nostack))
+    }
 }
 
 #[cfg(any(target_arch = "riscv32", target_arch = "riscv64"))]
@@ -290,7 +303,43 @@ pub fn exit_group(status: i32) -> ! {
     unsafe { asm!("syscall 0", in("$a7") 94usize, in("$a0") status, options(noreturn, nostack)) }
 }
 
-#[cfg(all(target_arch = "powerpc64", target_endian = "little"))]
+// ELFv1 (big-endian powerpc64 with glibc): the entry point is a function descriptor in .opd,
+// from which the kernel takes the code's address and the TOC pointer. GNU ld links this target
+// (.cargo/config.toml): rust-lld cannot link ELFv1 code, whose calls it leaves pointing into
+// .opd, and marks the executable ELFv2.
+#[cfg(all(target_arch = "powerpc64", target_abi = "elfv1"))]
+global_asm!(
+    ".pushsection .opd, \"aw\"",
+    ".p2align 3",
+    ".globl _start",
+    "_start:",
+    ".quad .L._start, .TOC.@tocbase, 0",
+    ".popsection",
+    ".pushsection .text._start, \"ax\"",
+    ".L._start:",
+    "mr 3, 1",
+    "clrrdi 1, 1, 4",
+    "li 0, 0",
+    "stdu 0, -128(1)",
+    "bl start_rust",
+    "nop",
+    "trap",
+    ".popsection",
+);
+
+#[cfg(target_arch = "powerpc")]
+global_asm!(
+    ".globl _start",
+    "_start:",
+    "mr 3, 1",
+    "clrrwi 1, 1, 4",
+    "li 0, 0",
+    "stwu 0, -16(1)",
+    "bl start_rust",
+    "trap",
+);
+
+#[cfg(all(target_arch = "powerpc64", target_abi = "elfv2"))]
 global_asm!(
     ".globl _start",
     "_start:",
@@ -308,7 +357,7 @@ global_asm!(
     "trap",
 );
 
-#[cfg(target_arch = "powerpc64")]
+#[cfg(any(target_arch = "powerpc", target_arch = "powerpc64"))]
 unsafe fn mmap(len: usize, prot: usize, flags: usize) -> usize {
     let ret;
     // SAFETY: mmap (90) with addr 0, fd -1, offset 0; a failure (cr0.SO) comes back as -errno.
@@ -321,7 +370,7 @@ unsafe fn mmap(len: usize, prot: usize, flags: usize) -> usize {
     ret
 }
 
-#[cfg(target_arch = "powerpc64")]
+#[cfg(any(target_arch = "powerpc", target_arch = "powerpc64"))]
 pub fn write(fd: usize, bytes: &[u8]) {
     // SAFETY: write (4) reads `bytes` only.
     unsafe {
@@ -331,7 +380,7 @@ pub fn write(fd: usize, bytes: &[u8]) {
     }
 }
 
-#[cfg(target_arch = "powerpc64")]
+#[cfg(any(target_arch = "powerpc", target_arch = "powerpc64"))]
 pub fn exit_group(status: i32) -> ! {
     // SAFETY: exit_group (234) ends the process.
     unsafe { asm!("sc", in("r0") 234usize, in("r3") status as isize, options(noreturn, nostack)) }

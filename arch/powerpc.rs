@@ -1,4 +1,5 @@
-//! Linux powerpc64 (big- and little-endian) system-call ABI, as `munmap` uses it:
+//! Linux powerpc (32-bit) and powerpc64 (big- and little-endian) system-call ABI, as `munmap`
+//! uses it:
 //! - number: `r0` (munmap = 91)
 //! - arguments: `r3`, `r4` (then `r5` to `r8`)
 //! - trap: `sc`
@@ -6,6 +7,9 @@
 //! - clobbered: `r0`, `r4` to `r12`, `cr0`, `ctr` and `xer` (glibc's list, plus `xer`, which
 //!   the C calling convention the kernel follows leaves volatile); the stack is kept
 //! - exit (ends the calling thread): number 1, status in `r3`
+//! - seccomp: `AUDIT_ARCH_PPC`, `AUDIT_ARCH_PPC64` or `AUDIT_ARCH_PPC64LE`, 91
+//! - errors: Linux's generic table, but for `EDEADLOCK`, 58
+//!   (`arch/powerpc/include/uapi/asm/errno.h`)
 //!
 //! The flag decides, as in glibc: with `cr0.SO` set, `r3` is the error number; with it clear,
 //! `r3` is the call's value, which for munmap is 0. The asm copies the flag into `r4` (which
@@ -14,7 +18,19 @@
 use core::arch::asm;
 use core::ffi::c_void;
 
+use crate::seccomp::{self, Syscall};
 use crate::Errno;
+
+/// munmap's seccomp pair on this target.
+pub(crate) const SYSCALL: Syscall = if cfg!(target_arch = "powerpc") {
+    seccomp::POWERPC
+} else if cfg!(target_endian = "big") {
+    seccomp::POWERPC64
+} else {
+    seccomp::POWERPC64LE
+};
+
+crate::errno::errno_table!(powerpc);
 
 /// munmap(2) trap, its result (`r3` and `cr0.SO`) decoded.
 ///
@@ -33,7 +49,7 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
             "sc",
             "mfcr 4",
             "rlwinm 4, 4, 4, 31, 31",
-            inlateout("r0") crate::nr::MUNMAP as usize => _,
+            inlateout("r0") SYSCALL.nr as usize => _,
             inlateout("r3") addr as usize => value,
             inlateout("r4") len => flagged,
             lateout("r5") _,
@@ -69,7 +85,7 @@ pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32)
             "li 0, 1",
             "mr 3, 14",
             "sc",
-            in("r0") crate::nr::MUNMAP as usize,
+            in("r0") SYSCALL.nr as usize,
             in("r3") addr as usize,
             in("r4") len,
             in("r14") status as isize,

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# ci/docs-check.sh: the lists that must agree do.
+#   1. The README's table of targets is `ci/targets.sh table`, line for line, and Cross.toml
+#      names the targets the suite runs on.
+#   2. The architectures of those targets (rustc's target_arch) are the rows of the README's
+#      architecture table and of the crate documentation's (src/lib.rs), and each is named by
+#      the compile_error! message that refuses the others.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=ci/targets.sh
+. "$root/ci/targets.sh"
+cd "$root" || exit 1
+status=0
+
+fail() {
+    echo "ci/docs-check.sh: $*" >&2
+    status=1
+}
+
+# 1. The targets table: from its header line to the first line that is not part of it.
+header=$(MUNMAP_TARGETS='' bash ci/targets.sh table | head -n 1)
+diff -u <(MUNMAP_TARGETS='' bash ci/targets.sh table) \
+    <(awk -v header="$header" '$0 == header { on = 1 } on && !/^\|/ { exit } on' README.md) ||
+    fail "README.md's table of targets is not ci/targets.sh's (above: - ci/targets.sh, + README)"
+
+# Cross.toml: the targets where the suite runs, no more, no fewer.
+diff -u <(MUNMAP_TARGETS='' targets suite='[nq]*') \
+    <(sed -n 's/^\[target\.\(.*\)\]$/\1/p' Cross.toml) ||
+    fail "Cross.toml's targets are not those ci/targets.sh runs the suite on"
+
+# 2. The architectures.
+expected=$(for target in $(MUNMAP_TARGETS='' targets); do target_cfg "$target" target_arch; done |
+    sort -u)
+readme=$(sed -n 's/^| `\([a-z0-9_]*\)` *|.*/\1/p' README.md | sort -u | grep -vxF -f <(
+    MUNMAP_TARGETS='' targets))
+crate_docs=$(sed -n 's/^\/\/! | `\([a-z0-9_]*\)` *|.*/\1/p' src/lib.rs | sort -u)
+[ "$readme" = "$expected" ] ||
+    fail "README.md's architecture table has $(echo $readme), ci/targets.sh $(echo $expected)"
+[ "$crate_docs" = "$expected" ] ||
+    fail "src/lib.rs's architecture table has $(echo $crate_docs), ci/targets.sh $(echo $expected)"
+message=$(awk '/compile_error!\($/ { on = 1 } on { print } on && /\);/ { on = 0 }' src/lib.rs)
+for arch in $expected; do
+    grep -qw "$arch" <<<"$message" || fail "the compile_error! message does not name $arch"
+done
+
+[ $status -ne 0 ] ||
+    echo "docs: the README's $(MUNMAP_TARGETS='' targets | wc -l) targets and the" \
+        "$(echo "$expected" | wc -l) architectures of README.md and src/lib.rs agree with" \
+        "ci/targets.sh and the compile_error! message"
+exit $status
