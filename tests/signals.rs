@@ -113,12 +113,13 @@ fn munmap_in_a_signal_handler_interrupting_munmap_calls() {
     // SAFETY: installs a handler that makes only system calls and atomic updates; the timer
     // signals this thread alone (SIGEV_THREAD_ID), every 200 µs.
     let timer = unsafe {
-        let mut action: libc::sigaction = std::mem::zeroed();
+        // signal(), not sigaction(): the libc crate (0.2.191) gives mips64 the generic layout
+        // of struct sigaction, sa_flags last, where glibc's has it first, so a handler set
+        // through it is lost (the timer's first SIGALRM then ends the process).
         let handler: extern "C" fn(libc::c_int) = on_alarm;
-        action.sa_sigaction = handler as libc::sighandler_t;
-        assert_eq!(
-            libc::sigaction(libc::SIGALRM, &action, std::ptr::null_mut()),
-            0
+        assert_ne!(
+            libc::signal(libc::SIGALRM, handler as libc::sighandler_t),
+            libc::SIG_ERR
         );
         let mut event: libc::sigevent = std::mem::zeroed();
         event.sigev_notify = libc::SIGEV_THREAD_ID;
