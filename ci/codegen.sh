@@ -3,10 +3,12 @@
 # Proves "zero overhead" on every target: builds ci/codegen/probe.rs (an out-of-line function
 # that calls munmap and returns its Result) against this crate in release mode, disassembles it
 # and checks that its body is the minimal sequence:
-#   - exactly one trap instruction, and a return as the last instruction;
+#   - exactly one trap instruction, and a return as the last instruction (or, on mips and
+#     sparc, followed only by its delay slot);
 #   - no call, jump or branch;
-#   - no memory access, except where the calling convention forces one (i686 loads its two
-#     arguments from the stack);
+#   - no memory access, except where the calling convention forces one (i686 and m68k load
+#     their two arguments from the stack; m68k keeps the callee-saved d2, munmap's second
+#     argument register, on it);
 #   - at most the minimal instruction count: load the number, the trap, the decode, the
 #     return. The decode (src/errno.rs) negates the result and, without a branch, saturates
 #     anything outside munmap's contract to 4095: 6 instructions, one more where the value is
@@ -15,7 +17,11 @@
 #     the (value, flag) pair in 8; x32 checks that the 64-bit result fits 32 bits (4). Plus
 #     what the calling convention adds: i686 loads its 2 arguments and swaps ebx in and out; arm
 #     swaps the number into r7 and back (3 moves), since r7 is the frame pointer in Thumb mode;
-#     x32 zero-extends the length. The limit of each target is in rules().
+#     x32 zero-extends the length. mips decodes its (value, a3) pair in 8 and keeps $1 in $6
+#     across the trap (2 moves; n64 adds a sign extension); sparc opens a register window
+#     (save, 2 argument moves; ret and restore), reads the carry (sparc64: clears a register,
+#     movcs; sparc: addx) and decodes it in 10; csky swaps r7 as arm does. The limit of each
+#     target is in rules().
 # --self-test runs the same check on a copy of the crate with a range pre-check added to
 # munmap, and succeeds only if the check rejects that copy on every target.
 set -uo pipefail
@@ -30,7 +36,7 @@ objdump=$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p'
 # instruction with an operand in parentheses but lea and la, which only add), memory (the one
 # access the ABI forces, or empty) and limit.
 rules() {
-    memory=''
+    memory='' delay=0
     case $(target_cfg "$1" target_arch)-$(target_cfg "$1" target_pointer_width) in
     x86_64-64) trap='^syscall$' ret='^retq$' branch='^(call|jmp|j[a-z]+|loop)' limit=10 loads='()' ;;
     x86_64-32) trap='^syscall$' ret='^retq$' branch='^(call|jmp|j[a-z]+|loop)' limit=16 loads='()' ;;
@@ -50,6 +56,29 @@ rules() {
     s390x-64)
         trap='^svc 0$' ret='^br %r14$' branch='^(brasl|brc|j[a-z]*|bras|basr|bcr)$' limit=9
         loads='()'
+        ;;
+    mips-32 | mips32r6-32 | mips64-64 | mips64r6-64)
+        trap='^syscall$' ret='^jrc? \$ra$' branch='^(j|jal|jalr|jr|jrc|b[a-z]*)$' delay=1
+        limit=13
+        [ "$(target_cfg "$1" target_pointer_width)" = 32 ] || limit=14
+        ;;
+    sparc64-64 | sparc-32)
+        trap='^ta (%icc, )?(109|16)$' ret='^(retl|ret)$' delay=1
+        branch='^(call|jmp|jmpl|b[a-z]*|br[a-z]*|fb[a-z]*)(,[a-z]+)*$'
+        limit=19
+        [ "$(target_cfg "$1" target_arch)" = sparc64 ] || limit=18
+        ;;
+    m68k-32)
+        trap='^trap #0$' ret='^rts$' branch='^(bsr|jsr|jmp|b[a-z]+|db[a-z]+)(\.[bwl])?$' limit=17
+        loads='()'
+        memory='^(move\.l \((8|12),%sp\), %d[12]|movem\.l %d2, \(0,%sp\)|movem\.l \(0,%sp\), %d2)$'
+        ;;
+    hexagon-32)
+        trap='^trap0\(#0x1\)$' ret='^jumpr r31$' branch='^(call|callr|jump|jumpr)$' limit=8
+        ;;
+    csky-32)
+        trap='^trap32 0$' ret='^(rts(16|32)?|jmp(16|32) r15)$' limit=13
+        branch='^(br|bt|bf|bez|bnez|bhz|blsz|blz|bhsz|bsr|jmp|jsr|jmpi|jsri)(16|32)?$'
         ;;
     *) return 1 ;;
     esac
@@ -91,16 +120,17 @@ check_target() {
     out=$root/target/codegen/$target/$(basename "$crate")
     build_probe "$crate" "$target" "$out" || return 2
     "$objdump" -d --no-show-raw-insn --section=.text.probe_munmap "$out/probe.rlib" 2>/dev/null |
-        awk '/^ +[0-9a-f]+:/ { sub(/^ +[0-9a-f]+:[ \t]+/, ""); gsub(/[ \t]+/, " "); sub(/ *\/\/.*$/, ""); sub(/ # .*$/, ""); print }' \
+        awk '/^ +[0-9a-f]+:/ { sub(/^ +[0-9a-f]+:[ \t]+/, ""); gsub(/[{}]/, ""); gsub(/[ \t]+/, " "); sub(/ *\/\/.*$/, ""); sub(/ # .*$/, ""); sub(/ <[^>]*>$/, ""); sub(/^ /, ""); sub(/ $/, ""); print }' \
             >"$out/probe.s"
     echo "-- $target: probe_munmap"
     sed 's/^/    /' "$out/probe.s"
-    local trap ret branch memory limit loads
+    local trap ret branch memory limit loads delay
     rules "$target" || { echo "   no rules for $target" && return 1; }
     awk -v trap="$trap" -v ret="$ret" -v branch="$branch" -v memory="$memory" -v limit="$limit" \
-        -v loads="$loads" '
+        -v loads="$loads" -v delay="$delay" '
         {
             n++
+            before_last = last
             last = $0
             if ($0 ~ trap) traps++
             mnemonic = $1
@@ -111,7 +141,8 @@ check_target() {
         }
         END {
             if (traps != 1) bad = bad "\n    " traps + 0 " trap instructions, expected exactly 1"
-            if (last !~ ret) bad = bad "\n    last instruction is \"" last "\", expected a return"
+            returns = last ~ ret || (delay && before_last ~ ret)
+            if (!returns) bad = bad "\n    last instruction is \"" last "\", expected a return"
             if (n > limit) bad = bad "\n    " n " instructions, more than the minimal " limit
             if (bad != "") { print "   FAIL" bad; exit 1 }
             print "   ok: " n " instructions (limit " limit "), 1 trap, no branch, no memory access beyond the ABI'"'"'s"

@@ -40,6 +40,27 @@ powerpc-unknown-linux-gnu            rustup  qemu         qemu         -
 powerpc64-unknown-linux-gnu          rustup  qemu         qemu         -
 powerpc64le-unknown-linux-gnu        rustup  qemu         qemu         -
 s390x-unknown-linux-gnu              rustup  qemu         qemu         -
+mips-unknown-linux-gnu               source  qemu         qemu         nightly only (asm_experimental_arch)
+mipsel-unknown-linux-gnu             source  qemu         qemu         nightly only (asm_experimental_arch)
+mips-unknown-linux-musl              core    -            -            as mips-unknown-linux-gnu (the freestanding program needs no libc); nightly only
+mipsel-unknown-linux-musl            core    -            -            as mipsel-unknown-linux-gnu; nightly only
+mips-unknown-linux-uclibc            core    -            -            as mips-unknown-linux-gnu; nightly only
+mipsel-unknown-linux-uclibc          core    -            -            as mipsel-unknown-linux-gnu; nightly only
+mipsisa32r6-unknown-linux-gnu        core    -            qemu         the mirror has no std for it, Debian 12 no r6 C library; nightly only
+mipsisa32r6el-unknown-linux-gnu      core    -            qemu         the mirror has no std for it, Debian 12 no r6 C library; nightly only
+mips64el-unknown-linux-gnuabi64      source  qemu         qemu         nightly only (asm_experimental_arch)
+mips64-unknown-linux-gnuabi64        core    -            qemu         the other byte order of mips64el-unknown-linux-gnuabi64, whose suite runs; nightly only
+mips64-unknown-linux-muslabi64       core    -            -            as mips64-unknown-linux-gnuabi64; nightly only
+mips64el-unknown-linux-muslabi64     core    -            -            as mips64el-unknown-linux-gnuabi64; nightly only
+mips64-openwrt-linux-musl            core    -            -            as mips64-unknown-linux-gnuabi64; nightly only
+mipsisa64r6-unknown-linux-gnuabi64   core    -            qemu         the mirror has no std for it, Debian 12 no r6 C library; nightly only
+mipsisa64r6el-unknown-linux-gnuabi64 core    -            qemu         the mirror has no std for it, Debian 12 no r6 C library; nightly only
+sparc64-unknown-linux-gnu            source  qemu         qemu         nightly only (asm_experimental_arch)
+sparc-unknown-linux-gnu              core    -            qemu         the mirror has no std for it, Debian 12 no 32-bit sparc C library; nightly only
+m68k-unknown-linux-gnu               core    -            -            LLVM's m68k back end fails to build std (LLVM ERROR: Cannot select) and miscompiles the freestanding program (llvm/llvm-project#213564); nightly only
+hexagon-unknown-linux-musl           core    -            qemu         Debian 12 has no hexagon C compiler or C library; nightly only
+csky-unknown-linux-gnuabiv2          core    -            -            qemu-user has no csky, Debian 12 no csky toolchain; nightly only
+csky-unknown-linux-gnuabiv2hf        core    -            -            as csky-unknown-linux-gnuabiv2; nightly only
 TABLE
 )
 NIGHTLY=nightly-2026-10-30
@@ -100,6 +121,14 @@ qemu_for() {
     powerpc64-big) echo qemu-ppc64 ;;
     powerpc64-little) echo qemu-ppc64le ;;
     s390x-*) echo qemu-s390x ;;
+    mips-big | mips32r6-big) echo qemu-mips ;;
+    mips-little | mips32r6-little) echo qemu-mipsel ;;
+    mips64-big | mips64r6-big) echo qemu-mips64 ;;
+    mips64-little | mips64r6-little) echo qemu-mips64el ;;
+    sparc64-*) echo qemu-sparc64 ;;
+    sparc-*) echo qemu-sparc32plus ;;
+    m68k-*) echo qemu-m68k ;;
+    hexagon-*) echo qemu-hexagon ;;
     *) return 1 ;;
     esac
 }
@@ -117,6 +146,10 @@ gnu_triple() {
     powerpc64-unknown-linux-gnu) echo powerpc64-linux-gnu ;;
     powerpc64le-unknown-linux-gnu) echo powerpc64le-linux-gnu ;;
     s390x-unknown-linux-gnu) echo s390x-linux-gnu ;;
+    mips-unknown-linux-gnu) echo mips-linux-gnu ;;
+    mipsel-unknown-linux-gnu) echo mipsel-linux-gnu ;;
+    mips64el-unknown-linux-gnuabi64) echo mips64el-linux-gnuabi64 ;;
+    sparc64-unknown-linux-gnu) echo sparc64-linux-gnu ;;
     *) return 1 ;;
     esac
 }
@@ -135,6 +168,10 @@ APT_PACKAGES=(
     gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross
     gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross
     gcc-s390x-linux-gnu libc6-dev-s390x-cross
+    gcc-mips-linux-gnu libc6-dev-mips-cross
+    gcc-mipsel-linux-gnu libc6-dev-mipsel-cross
+    gcc-mips64el-linux-gnuabi64 libc6-dev-mips64el-cross
+    gcc-sparc64-linux-gnu libc6-dev-sparc64-cross
 )
 
 # cargo_env_name TARGET: the target's part of Cargo's CARGO_TARGET_<TRIPLE>_* variables.

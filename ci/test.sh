@@ -2,8 +2,9 @@
 # ci/test.sh [TARGET-GLOB...]: the whole test suite, on every target, from a fresh Debian/Ubuntu
 # machine. ci/targets.sh lists the targets and how each is tested. It
 #   - installs what is missing: qemu-user, strace and each suite target's C cross compiler and C
-#     library (apt); the rustup targets, clippy, rustfmt, llvm-tools, the MSRV toolchain and a
-#     pinned nightly with rust-src and miri;
+#     library (apt); the rustup targets, clippy, rustfmt, llvm-tools, rust-src (for the stable
+#     rustc's mips core in ci/stable-refusal.sh), the MSRV toolchain and a pinned nightly with
+#     rust-src and miri;
 #   - checks rustfmt; clippy -D warnings (on the library for every target, in the survey; on
 #     its tests and examples where rustup has the standard library; on the freestanding program
 #     where it runs); rustdoc -D warnings, also as docs.rs builds the documentation;
@@ -19,7 +20,8 @@
 #   - runs the freestanding program (tests/freestanding: no libc, its own _start) natively or
 #     under qemu-user, checking its munmap calls against strace / qemu -strace, and natively its
 #     mmap and munmap counts against strace -c (ci/freestanding.sh);
-#   - builds the library with the MSRV toolchain;
+#   - builds the library with the MSRV toolchain, and for mips with a stable rustc, which must
+#     stop with one error that says why (ci/stable-refusal.sh);
 #   - builds the library, with clippy, for every Linux and Android target rustc knows
 #     (ci/survey.sh);
 #   - checks that the README's tables and the crate's documentation list what ci/targets.sh and
@@ -73,10 +75,11 @@ install_apt_packages() {
 
 install_rust_parts() {
     command -v rustup >/dev/null || die "rustup not found: install it from rustup.rs"
-    echo "== rustup: targets, clippy, rustfmt, llvm-tools, $MSRV, $NIGHTLY (rust-src, miri, clippy)"
+    echo "== rustup: targets, clippy, rustfmt, llvm-tools, rust-src, $MSRV," \
+        "$NIGHTLY (rust-src, miri, clippy)"
     local rustup_targets
     mapfile -t rustup_targets < <(MUNMAP_TARGETS='' targets std=rustup)
-    rustup component add clippy rustfmt llvm-tools &&
+    rustup component add clippy rustfmt llvm-tools rust-src &&
         rustup target add "${rustup_targets[@]}" &&
         rustup toolchain install "$MSRV" --profile minimal &&
         rustup target add --toolchain "$MSRV" "${MSRV_TARGETS[@]}" &&
@@ -300,6 +303,9 @@ for target in $(targets freestanding='*qemu'); do
 done
 
 check "msrv $MSRV build (${#MSRV_TARGETS[@]} targets)" msrv_build
+
+# A stable compiler for mips stops with one error naming mips, nightly and the tracking issue.
+check "stable rustc refuses mips with one message" ci/stable-refusal.sh
 
 # Every Linux and Android target rustc knows: the ones the crate refuses, and why.
 run_logged "survey: every Linux and Android target" - "$LOGS/test-survey.log" ci/survey.sh

@@ -68,6 +68,19 @@ impl Errno {
         Errno::decode(value, flagged, flagged.wrapping_neg() & MAX_ERRNO as usize)
     }
 
+    /// Decodes the result of a system call that flags an error with the carry (SPARC): with the
+    /// carry (1), `value` is the errno, as in `from_flagged`; without it (0), `value` is 0 or
+    /// `-errno`, as in `from_negated`, because the kernel sets the carry for -516 to -1 only
+    /// (`ret_sys_call` in `arch/sparc/kernel/syscalls.S`) and a seccomp filter's errno goes to
+    /// 4095.
+    #[inline(always)]
+    #[allow(dead_code)] // each arch file calls the decode for its ABI's convention
+    pub(crate) fn from_carry(value: usize, carry: usize) -> Result<(), Errno> {
+        // The carry clear makes `mask` all ones, which negates `value`; set, it leaves it.
+        let mask = carry.wrapping_sub(1);
+        Errno::decode((value ^ mask).wrapping_sub(mask), carry, MAX_ERRNO as usize)
+    }
+
     /// `Ok(())` for `errno` 0, `Err` for 1 to 4095, when `errno` lies in `low..=high`, the
     /// range munmap's contract allows for it. Anything else (no kernel returns it; a tracer or a
     /// seccomp supervisor can forge it) saturates to 4095, as the kernel caps a seccomp filter's
@@ -174,6 +187,32 @@ mod tests {
         for (value, flag) in unflagged.iter().chain(&flagged) {
             let result = raw(Errno::from_flagged(*value, *flag));
             assert_eq!(result, Err(4095), "{:#x} flagged {}", value, flag);
+        }
+    }
+
+    #[test]
+    fn carry_results_in_the_contract_are_exact() {
+        assert_eq!(raw(Errno::from_carry(0, 0)), Ok(()));
+        for errno in [1, 22, 516, 4095] {
+            assert_eq!(raw(Errno::from_carry(errno, 1)), Err(errno as i32));
+        }
+        // Past 516 the kernel leaves the carry clear and the number negated.
+        for errno in [1, 516, 517, 4095] {
+            let result = raw(Errno::from_carry(negated(errno), 0));
+            assert_eq!(result, Err(errno as i32));
+        }
+    }
+
+    #[test]
+    fn carry_results_outside_the_contract_saturate_to_4095() {
+        let max = usize::MAX;
+        // Carry clear with a positive value or a negated number past MAX_ERRNO; carry set with
+        // 0 or a number past MAX_ERRNO.
+        let clear = [1, 5, 4095, max / 2, negated(4096), max / 2 + 1].map(|value| (value, 0));
+        let set = [0, 4096, max / 2 + 1, negated(1)].map(|value| (value, 1));
+        for (value, carry) in clear.iter().chain(&set) {
+            let result = raw(Errno::from_carry(*value, *carry));
+            assert_eq!(result, Err(4095), "{:#x} carry {}", value, carry);
         }
     }
 }

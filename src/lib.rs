@@ -64,11 +64,13 @@
 //!
 //! No kernel returns anything else, but a tracer (ptrace, as `strace -e inject=munmap:retval=5`
 //! does) or a seccomp supervisor can forge any register value. A result outside munmap's
-//! contract (a success value other than 0, or an error number past 4095, or on powerpc the error
-//! flag with 0 or without it with anything but 0) comes back as `Err` with the number 4095: an
-//! error, since nothing may have been unmapped, and 4095 (`MAX_ERRNO`), as the kernel caps a
-//! seccomp filter's errno. So every `Err` holds 1 to 4095, and `Errno::from_raw(e.raw())` is
-//! `Some(e)` for every result.
+//! contract (a success value other than 0, or an error number past 4095; where the ABI flags
+//! errors, on powerpc, mips and sparc, the flag with 0, or on powerpc and mips no flag with
+//! anything but 0) comes back as `Err` with the number 4095: an error, since nothing may have
+//! been unmapped, and 4095 (`MAX_ERRNO`), as the kernel caps a seccomp filter's errno. So every
+//! `Err` holds 1 to 4095, and `Errno::from_raw(e.raw())` is `Some(e)` for every result. (sparc's
+//! kernel flags errors -516 to -1 only and returns a larger errno negated with no flag, which
+//! comes back as that errno.)
 //!
 //! # Architectures
 //!
@@ -86,14 +88,27 @@
 //! | `powerpc`     | `sc`        | 91            | `r0`; `r3`, `r4`; `r3` (errno positive, `cr0.SO` set) |
 //! | `powerpc64`   | `sc`        | 91            | as `powerpc`, either byte order             |
 //! | `s390x`       | `svc 0`     | 91            | `r1`; `r2`, `r3`; `r2`                      |
+//! | `mips`        | `syscall`   | 4091 (o32)    | `$2`; `$4`, `$5`; `$2`, positive errno with `$7` set |
+//! | `mips32r6`    | `syscall`   | 4091 (o32)    | as `mips`                                   |
+//! | `mips64`      | `syscall`   | 5011 (n64)    | as `mips`                                   |
+//! | `mips64r6`    | `syscall`   | 5011 (n64)    | as `mips`                                   |
+//! | `sparc`       | `t 0x10`    | 73            | `%g1`; `%o0`, `%o1`; `%o0`, positive errno with the carry set |
+//! | `sparc64`     | `t 0x6d`    | 73            | as `sparc`                                  |
+//! | `m68k`        | `trap #0`   | 91            | `%d0`; `%d1`, `%d2`; `%d0`                  |
+//! | `hexagon`     | `trap0(#1)` | 215           | `r6`; `r0`, `r1`; `r0`                      |
+//! | `csky`        | `trap 0`    | 215           | `r7`; `a0`, `a1`; `a0` (ABI v2)             |
 //!
-//! Both byte orders of aarch64 and arm, x32 (x86_64 with 32-bit pointers) and Thumb mode (where
-//! `r7`, the number register, is the frame pointer and is swapped in around the trap) are
-//! included. Any other target fails to compile with a message naming these, as do the
-//! aarch64 ILP32 targets, which no mainline kernel serves. [`nr`] holds each number as a
-//! constant usable on any host, and [`seccomp`] pairs it with the audit architecture that a
-//! seccomp filter matches on. Error numbers follow Linux's generic table, which all of these
-//! share but for powerpc's `EDEADLOCK` (58).
+//! Both byte orders of aarch64, arm and mips, x32 (x86_64 with 32-bit pointers) and Thumb mode
+//! (where `r7`, the number register, is the frame pointer and is swapped in around the trap, as
+//! on csky) are included. `asm!` is not yet stable on mips, sparc, m68k, hexagon and csky
+//! (`asm_experimental_arch`, rust-lang/rust#93335): there the crate needs a nightly compiler,
+//! for which it turns the feature on; a stable compiler stops with one error on the line that
+//! does, whose comment says so. Any other target fails to compile with a message naming these, as do the aarch64
+//! ILP32 targets, which no mainline kernel serves. [`nr`] holds each number as a constant
+//! usable on any host, and [`seccomp`] pairs it with the audit architecture that a seccomp
+//! filter matches on. Error numbers follow Linux's generic table but on powerpc (its own
+//! `EDEADLOCK`, 58), mips and sparc, which have tables of their own: `Errno::EDEADLK` is 35 on
+//! x86_64, 45 on mips and 78 on sparc, with the same name and message.
 //!
 //! # Also in this crate
 //!
@@ -122,7 +137,8 @@
 //!
 //! The minimum supported Rust version is 1.60 (checked in CI for x86, x86_64, aarch64 and arm);
 //! loongarch64, powerpc, powerpc64 and s390x need a later Rust, whose `asm!` is stable there
-//! (1.95 builds all four).
+//! (1.95 builds all four); mips, sparc, m68k, hexagon and csky a nightly one (checked with
+//! `nightly-2026-10-30`).
 
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn, missing_docs)]
@@ -130,6 +146,18 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Under Miri the architecture file's traps go unused (see `trap` below).
 #![cfg_attr(miri, allow(dead_code))]
+// `asm!` is still unstable on these (asm_experimental_arch): they need a nightly compiler (or
+// RUSTC_BOOTSTRAP), and a stable one stops at the line of the target's architecture, whose
+// comment rustc prints with its error (E0554). One line per architecture, so that it is named.
+#![cfg_attr(target_arch = "mips", feature(asm_experimental_arch))] // mips: asm! needs a nightly Rust (rust-lang/rust#93335)
+#![cfg_attr(target_arch = "mips32r6", feature(asm_experimental_arch))] // mips32r6: asm! needs a nightly Rust (rust-lang/rust#93335)
+#![cfg_attr(target_arch = "mips64", feature(asm_experimental_arch))] // mips64: asm! needs a nightly Rust (rust-lang/rust#93335)
+#![cfg_attr(target_arch = "mips64r6", feature(asm_experimental_arch))] // mips64r6: asm! needs a nightly Rust (rust-lang/rust#93335)
+#![cfg_attr(target_arch = "sparc", feature(asm_experimental_arch))] // sparc: asm! needs a nightly Rust (rust-lang/rust#93335)
+#![cfg_attr(target_arch = "sparc64", feature(asm_experimental_arch))] // sparc64: asm! needs a nightly Rust (rust-lang/rust#93335)
+#![cfg_attr(target_arch = "m68k", feature(asm_experimental_arch))] // m68k: asm! needs a nightly Rust (rust-lang/rust#93335)
+#![cfg_attr(target_arch = "hexagon", feature(asm_experimental_arch))] // hexagon: asm! needs a nightly Rust (rust-lang/rust#93335)
+#![cfg_attr(target_arch = "csky", feature(asm_experimental_arch))] // csky: asm! needs a nightly Rust (rust-lang/rust#93335)
 
 #[cfg(feature = "std")]
 extern crate std;
@@ -177,11 +205,35 @@ cfg_if::cfg_if! {
     } else if #[cfg(target_arch = "s390x")] {
         #[path = "../arch/s390x.rs"]
         mod arch;
+    } else if #[cfg(any(
+        target_arch = "mips",
+        target_arch = "mips32r6",
+        all(
+            any(target_arch = "mips64", target_arch = "mips64r6"),
+            target_pointer_width = "64"
+        )
+    ))] {
+        #[path = "../arch/mips.rs"]
+        mod arch;
+    } else if #[cfg(any(target_arch = "sparc", target_arch = "sparc64"))] {
+        #[path = "../arch/sparc.rs"]
+        mod arch;
+    } else if #[cfg(target_arch = "m68k")] {
+        #[path = "../arch/m68k.rs"]
+        mod arch;
+    } else if #[cfg(target_arch = "hexagon")] {
+        #[path = "../arch/hexagon.rs"]
+        mod arch;
+    } else if #[cfg(target_arch = "csky")] {
+        #[path = "../arch/csky.rs"]
+        mod arch;
     } else {
         compile_error!(
             "munmap supports Linux and Android on x86, x86_64 (with x32), aarch64 (either byte \
              order), arm (ARM and Thumb, either byte order), riscv32, riscv64, loongarch64, \
-             powerpc, powerpc64 and s390x; not aarch64 ILP32, which no mainline kernel serves"
+             powerpc, powerpc64 and s390x, and with a nightly Rust on mips and mips32r6 (o32), \
+             mips64 and mips64r6 (n64), sparc, sparc64, m68k, hexagon and csky; not aarch64 \
+             ILP32, which no mainline kernel serves"
         );
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! These are plain constants, usable on any host: a seccomp filter, a tracer or a code generator
 //! for one architecture can be built on another. [`MUNMAP`] is the number for the target being
-//! compiled, as its file in arch/ (the one the target chooses) gives it. Values are `__NR_munmap` from the kernel's uapi headers; `tests/nr_headers.rs`
-//! checks them against the headers Debian ships.
+//! compiled, as its file in arch/ (the one the target chooses) gives it. Values are
+//! `__NR_munmap` from the kernel's uapi headers; `tests/nr_headers.rs` checks them against the
+//! headers Debian ships.
 
 /// x86 (i386): `arch/x86/entry/syscalls/syscall_32.tbl`.
 pub const X86: u32 = 91;
@@ -29,6 +30,20 @@ pub const POWERPC: u32 = 91;
 pub const POWERPC64: u32 = 91;
 /// s390x: `arch/s390/kernel/syscalls/syscall.tbl`.
 pub const S390X: u32 = 91;
+/// mips and mipsel, o32 ABI: 91 after the ABI's base, 4000
+/// (`arch/mips/kernel/syscalls/syscall_o32.tbl`, `arch/mips/include/uapi/asm/unistd.h`).
+pub const MIPS_O32: u32 = 4000 + 91;
+/// mips64 and mips64el, n64 ABI: 11 after the ABI's base, 5000
+/// (`arch/mips/kernel/syscalls/syscall_n64.tbl`, `arch/mips/include/uapi/asm/unistd.h`).
+pub const MIPS_N64: u32 = 5000 + 11;
+/// sparc and sparc64: `arch/sparc/kernel/syscalls/syscall.tbl`.
+pub const SPARC: u32 = 73;
+/// m68k: `arch/m68k/kernel/syscalls/syscall.tbl`.
+pub const M68K: u32 = 91;
+/// hexagon: `include/uapi/asm-generic/unistd.h`.
+pub const HEXAGON: u32 = 215;
+/// csky: `include/uapi/asm-generic/unistd.h`.
+pub const CSKY: u32 = 215;
 
 /// munmap's number on the target being compiled: its architecture file's (`arch/`).
 pub const MUNMAP: u32 = crate::arch::SYSCALL.nr;

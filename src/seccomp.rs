@@ -71,6 +71,25 @@ pub const AUDIT_ARCH_PPC64: u32 = 21 | AUDIT_ARCH_64BIT;
 pub const AUDIT_ARCH_PPC64LE: u32 = 21 | AUDIT_ARCH_64BIT | AUDIT_ARCH_LE;
 /// `AUDIT_ARCH_S390X`: `EM_S390` (22), 64-bit, big-endian.
 pub const AUDIT_ARCH_S390X: u32 = 22 | AUDIT_ARCH_64BIT;
+/// `AUDIT_ARCH_MIPS`: `EM_MIPS` (8), big-endian.
+pub const AUDIT_ARCH_MIPS: u32 = 8;
+/// `AUDIT_ARCH_MIPSEL`: `EM_MIPS` (8), little-endian.
+pub const AUDIT_ARCH_MIPSEL: u32 = 8 | AUDIT_ARCH_LE;
+/// `AUDIT_ARCH_MIPS64`: `EM_MIPS` (8), 64-bit, big-endian.
+pub const AUDIT_ARCH_MIPS64: u32 = 8 | AUDIT_ARCH_64BIT;
+/// `AUDIT_ARCH_MIPSEL64`: `EM_MIPS` (8), 64-bit, little-endian.
+pub const AUDIT_ARCH_MIPSEL64: u32 = 8 | AUDIT_ARCH_64BIT | AUDIT_ARCH_LE;
+/// `AUDIT_ARCH_SPARC`: `EM_SPARC` (2), big-endian.
+pub const AUDIT_ARCH_SPARC: u32 = 2;
+/// `AUDIT_ARCH_SPARC64`: `EM_SPARCV9` (43), 64-bit, big-endian.
+pub const AUDIT_ARCH_SPARC64: u32 = 43 | AUDIT_ARCH_64BIT;
+/// `AUDIT_ARCH_M68K`: `EM_68K` (4), big-endian.
+pub const AUDIT_ARCH_M68K: u32 = 4;
+/// `AUDIT_ARCH_HEXAGON`: `EM_HEXAGON` (164), with no byte-order bit (Hexagon is
+/// little-endian, but `include/uapi/linux/audit.h` defines it so).
+pub const AUDIT_ARCH_HEXAGON: u32 = 164;
+/// `AUDIT_ARCH_CSKY`: `EM_CSKY` (252), little-endian.
+pub const AUDIT_ARCH_CSKY: u32 = 252 | AUDIT_ARCH_LE;
 
 /// munmap on x86 (i386), and on x86_64 entered through `int 0x80`: `AUDIT_ARCH_I386`, 91.
 pub const X86: Syscall = Syscall {
@@ -137,8 +156,55 @@ pub const S390X: Syscall = Syscall {
     nr: nr::S390X,
 };
 
+/// munmap on big-endian mips, o32 ABI: `AUDIT_ARCH_MIPS`, 4091.
+pub const MIPS: Syscall = Syscall {
+    arch: AUDIT_ARCH_MIPS,
+    nr: nr::MIPS_O32,
+};
+/// munmap on little-endian mips, o32 ABI: `AUDIT_ARCH_MIPSEL`, 4091.
+pub const MIPSEL: Syscall = Syscall {
+    arch: AUDIT_ARCH_MIPSEL,
+    nr: nr::MIPS_O32,
+};
+/// munmap on big-endian mips64, n64 ABI: `AUDIT_ARCH_MIPS64`, 5011.
+pub const MIPS64: Syscall = Syscall {
+    arch: AUDIT_ARCH_MIPS64,
+    nr: nr::MIPS_N64,
+};
+/// munmap on little-endian mips64, n64 ABI: `AUDIT_ARCH_MIPSEL64`, 5011.
+pub const MIPSEL64: Syscall = Syscall {
+    arch: AUDIT_ARCH_MIPSEL64,
+    nr: nr::MIPS_N64,
+};
+/// munmap on 32-bit sparc, and on sparc64 entered through the 32-bit trap (`t 0x10`):
+/// `AUDIT_ARCH_SPARC`, 73.
+pub const SPARC: Syscall = Syscall {
+    arch: AUDIT_ARCH_SPARC,
+    nr: nr::SPARC,
+};
+/// munmap on sparc64: `AUDIT_ARCH_SPARC64`, 73.
+pub const SPARC64: Syscall = Syscall {
+    arch: AUDIT_ARCH_SPARC64,
+    nr: nr::SPARC,
+};
+/// munmap on m68k: `AUDIT_ARCH_M68K`, 91.
+pub const M68K: Syscall = Syscall {
+    arch: AUDIT_ARCH_M68K,
+    nr: nr::M68K,
+};
+/// munmap on hexagon: `AUDIT_ARCH_HEXAGON`, 215.
+pub const HEXAGON: Syscall = Syscall {
+    arch: AUDIT_ARCH_HEXAGON,
+    nr: nr::HEXAGON,
+};
+/// munmap on csky: `AUDIT_ARCH_CSKY`, 215.
+pub const CSKY: Syscall = Syscall {
+    arch: AUDIT_ARCH_CSKY,
+    nr: nr::CSKY,
+};
+
 /// munmap on every supported architecture and ABI.
-pub const ALL: [Syscall; 12] = [
+pub const ALL: [Syscall; 21] = [
     X86,
     X86_64,
     X32,
@@ -151,6 +217,15 @@ pub const ALL: [Syscall; 12] = [
     POWERPC64,
     POWERPC64LE,
     S390X,
+    MIPS,
+    MIPSEL,
+    MIPS64,
+    MIPSEL64,
+    SPARC,
+    SPARC64,
+    M68K,
+    HEXAGON,
+    CSKY,
 ];
 
 /// munmap as the target being compiled makes it, which is what [`crate::munmap`] traps with:

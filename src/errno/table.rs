@@ -7,16 +7,236 @@
 //! glibc's `strerror`.
 
 /// The table for an architecture: `generic` (`include/uapi/asm-generic/errno-base.h` and
-/// `errno.h`, which most architectures use) or `powerpc` (the same, but for `EDEADLOCK`, a
-/// number of its own, which glibc has no message for: `arch/powerpc/include/uapi/asm/errno.h`).
-/// Each also has the kernel's own numbers, 512 to 531 (`include/linux/errno.h`), and glibc's
-/// `EWOULDBLOCK` and `ENOTSUP`.
+/// `errno.h`, which most architectures use); `powerpc` (the same, but for `EDEADLOCK`, a
+/// number of its own, which glibc has no message for: `arch/powerpc/include/uapi/asm/errno.h`);
+/// `mips` and `sparc` (`errno-base.h`'s 1 to 34, then numbers of their own, and names glibc has
+/// no message for: MIPS's `EINIT`, `EREMDEV` and `EDEADLOCK`, SPARC's `ERREMOTE` and
+/// `EDEADLOCK`; `arch/{mips,sparc}/include/uapi/asm/errno.h`). Each also has the kernel's own
+/// numbers, 512 to 531 (`include/linux/errno.h`), and glibc's `EWOULDBLOCK` and `ENOTSUP`.
 macro_rules! errno_table {
     (generic) => {
         $crate::errno::errno_table!(@asm_generic { EDEADLOCK = 35; } {});
     };
     (powerpc) => {
         $crate::errno::errno_table!(@asm_generic {} { EDEADLOCK = 58; });
+    };
+    // arch/mips/include/uapi/asm/errno.h: numbers of MIPS's own from 35 on.
+    (mips) => {
+        $crate::errno::errno_table! {
+            @with_base_and_kernel {
+                ENOMSG = 35;
+                EIDRM = 36;
+                ECHRNG = 37;
+                EL2NSYNC = 38;
+                EL3HLT = 39;
+                EL3RST = 40;
+                ELNRNG = 41;
+                EUNATCH = 42;
+                ENOCSI = 43;
+                EL2HLT = 44;
+                EDEADLK = 45;
+                ENOLCK = 46;
+                EBADE = 50;
+                EBADR = 51;
+                EXFULL = 52;
+                ENOANO = 53;
+                EBADRQC = 54;
+                EBADSLT = 55;
+                EBFONT = 59;
+                ENOSTR = 60;
+                ENODATA = 61;
+                ETIME = 62;
+                ENOSR = 63;
+                ENONET = 64;
+                ENOPKG = 65;
+                EREMOTE = 66;
+                ENOLINK = 67;
+                EADV = 68;
+                ESRMNT = 69;
+                ECOMM = 70;
+                EPROTO = 71;
+                EDOTDOT = 73;
+                EMULTIHOP = 74;
+                EBADMSG = 77;
+                ENAMETOOLONG = 78;
+                EOVERFLOW = 79;
+                ENOTUNIQ = 80;
+                EBADFD = 81;
+                EREMCHG = 82;
+                ELIBACC = 83;
+                ELIBBAD = 84;
+                ELIBSCN = 85;
+                ELIBMAX = 86;
+                ELIBEXEC = 87;
+                EILSEQ = 88;
+                ENOSYS = 89;
+                ELOOP = 90;
+                ERESTART = 91;
+                ESTRPIPE = 92;
+                ENOTEMPTY = 93;
+                EUSERS = 94;
+                ENOTSOCK = 95;
+                EDESTADDRREQ = 96;
+                EMSGSIZE = 97;
+                EPROTOTYPE = 98;
+                ENOPROTOOPT = 99;
+                EPROTONOSUPPORT = 120;
+                ESOCKTNOSUPPORT = 121;
+                EOPNOTSUPP = 122;
+                ENOTSUP = 122;
+                EPFNOSUPPORT = 123;
+                EAFNOSUPPORT = 124;
+                EADDRINUSE = 125;
+                EADDRNOTAVAIL = 126;
+                ENETDOWN = 127;
+                ENETUNREACH = 128;
+                ENETRESET = 129;
+                ECONNABORTED = 130;
+                ECONNRESET = 131;
+                ENOBUFS = 132;
+                EISCONN = 133;
+                ENOTCONN = 134;
+                EUCLEAN = 135;
+                ENOTNAM = 137;
+                ENAVAIL = 138;
+                EISNAM = 139;
+                EREMOTEIO = 140;
+                ESHUTDOWN = 143;
+                ETOOMANYREFS = 144;
+                ETIMEDOUT = 145;
+                ECONNREFUSED = 146;
+                EHOSTDOWN = 147;
+                EHOSTUNREACH = 148;
+                EALREADY = 149;
+                EINPROGRESS = 150;
+                ESTALE = 151;
+                ECANCELED = 158;
+                ENOMEDIUM = 159;
+                EMEDIUMTYPE = 160;
+                ENOKEY = 161;
+                EKEYEXPIRED = 162;
+                EKEYREVOKED = 163;
+                EKEYREJECTED = 164;
+                EOWNERDEAD = 165;
+                ENOTRECOVERABLE = 166;
+                ERFKILL = 167;
+                EHWPOISON = 168;
+                EDQUOT = 1133;
+            } {
+                EDEADLOCK = 56;
+                EINIT = 141;
+                EREMDEV = 142;
+            }
+        }
+    };
+    // arch/sparc/include/uapi/asm/errno.h: numbers of SPARC's own from 36 on.
+    (sparc) => {
+        $crate::errno::errno_table! {
+            @with_base_and_kernel {
+                EINPROGRESS = 36;
+                EALREADY = 37;
+                ENOTSOCK = 38;
+                EDESTADDRREQ = 39;
+                EMSGSIZE = 40;
+                EPROTOTYPE = 41;
+                ENOPROTOOPT = 42;
+                EPROTONOSUPPORT = 43;
+                ESOCKTNOSUPPORT = 44;
+                EOPNOTSUPP = 45;
+                ENOTSUP = 45;
+                EPFNOSUPPORT = 46;
+                EAFNOSUPPORT = 47;
+                EADDRINUSE = 48;
+                EADDRNOTAVAIL = 49;
+                ENETDOWN = 50;
+                ENETUNREACH = 51;
+                ENETRESET = 52;
+                ECONNABORTED = 53;
+                ECONNRESET = 54;
+                ENOBUFS = 55;
+                EISCONN = 56;
+                ENOTCONN = 57;
+                ESHUTDOWN = 58;
+                ETOOMANYREFS = 59;
+                ETIMEDOUT = 60;
+                ECONNREFUSED = 61;
+                ELOOP = 62;
+                ENAMETOOLONG = 63;
+                EHOSTDOWN = 64;
+                EHOSTUNREACH = 65;
+                ENOTEMPTY = 66;
+                EPROCLIM = 67;
+                EUSERS = 68;
+                EDQUOT = 69;
+                ESTALE = 70;
+                EREMOTE = 71;
+                ENOSTR = 72;
+                ETIME = 73;
+                ENOSR = 74;
+                ENOMSG = 75;
+                EBADMSG = 76;
+                EIDRM = 77;
+                EDEADLK = 78;
+                ENOLCK = 79;
+                ENONET = 80;
+                ENOLINK = 82;
+                EADV = 83;
+                ESRMNT = 84;
+                ECOMM = 85;
+                EPROTO = 86;
+                EMULTIHOP = 87;
+                EDOTDOT = 88;
+                EREMCHG = 89;
+                ENOSYS = 90;
+                ESTRPIPE = 91;
+                EOVERFLOW = 92;
+                EBADFD = 93;
+                ECHRNG = 94;
+                EL2NSYNC = 95;
+                EL3HLT = 96;
+                EL3RST = 97;
+                ELNRNG = 98;
+                EUNATCH = 99;
+                ENOCSI = 100;
+                EL2HLT = 101;
+                EBADE = 102;
+                EBADR = 103;
+                EXFULL = 104;
+                ENOANO = 105;
+                EBADRQC = 106;
+                EBADSLT = 107;
+                EBFONT = 109;
+                ELIBEXEC = 110;
+                ENODATA = 111;
+                ELIBBAD = 112;
+                ENOPKG = 113;
+                ELIBACC = 114;
+                ENOTUNIQ = 115;
+                ERESTART = 116;
+                EUCLEAN = 117;
+                ENOTNAM = 118;
+                ENAVAIL = 119;
+                EISNAM = 120;
+                EREMOTEIO = 121;
+                EILSEQ = 122;
+                ELIBMAX = 123;
+                ELIBSCN = 124;
+                ENOMEDIUM = 125;
+                EMEDIUMTYPE = 126;
+                ECANCELED = 127;
+                ENOKEY = 128;
+                EKEYEXPIRED = 129;
+                EKEYREVOKED = 130;
+                EKEYREJECTED = 131;
+                EOWNERDEAD = 132;
+                ENOTRECOVERABLE = 133;
+                ERFKILL = 134;
+                EHWPOISON = 135;
+            } {
+                ERREMOTE = 81;
+                EDEADLOCK = 108;
+            }
+        }
     };
     // include/uapi/asm-generic/errno.h: 35 to 133, then the given rows, with and without a
     // message in glibc.
@@ -334,6 +554,9 @@ macro_rules! glibc_message {
     };
     (EDEADLK) => {
         "Resource deadlock avoided"
+    };
+    (EPROCLIM) => {
+        "Too many processes"
     };
     (ENAMETOOLONG) => {
         "File name too long"

@@ -13,6 +13,21 @@
 
 #![no_std]
 #![no_main]
+// asm! is unstable on these; ci/targets.sh builds them with the pinned nightly.
+#![cfg_attr(
+    any(
+        target_arch = "mips",
+        target_arch = "mips32r6",
+        target_arch = "mips64",
+        target_arch = "mips64r6",
+        target_arch = "sparc",
+        target_arch = "sparc64",
+        target_arch = "m68k",
+        target_arch = "hexagon",
+        target_arch = "csky"
+    ),
+    feature(asm_experimental_arch)
+)]
 
 use core::ffi::c_void;
 use core::fmt::Write;

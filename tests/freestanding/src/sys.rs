@@ -36,7 +36,17 @@ pub unsafe extern "C" fn memcpy(dest: *mut c_void, src: *const c_void, n: usize)
 /// Maps `len` bytes of private anonymous read-write memory; `None` on failure.
 pub fn mmap_anonymous(len: usize) -> Option<usize> {
     const PROT_READ_WRITE: usize = 0x1 | 0x2;
-    const MAP_PRIVATE_ANONYMOUS: usize = 0x02 | 0x20;
+    // MAP_ANONYMOUS is 0x800 on mips (arch/mips/include/uapi/asm/mman.h), else 0x20.
+    const MAP_PRIVATE_ANONYMOUS: usize = if cfg!(any(
+        target_arch = "mips",
+        target_arch = "mips32r6",
+        target_arch = "mips64",
+        target_arch = "mips64r6"
+    )) {
+        0x02 | 0x800
+    } else {
+        0x02 | 0x20
+    };
     // SAFETY: a fresh anonymous mapping at an address the kernel chooses aliases nothing.
     let ret = unsafe { mmap(len, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS) };
     // Errors are -4095..=-1.
@@ -425,4 +435,261 @@ pub fn exit_group(status: i32) -> ! {
     unsafe {
         asm!("svc 0", in("r1") 248usize, in("r2") status as isize, options(noreturn, nostack))
     }
+}
+
+// mips, o32 and n64. The entry point sets up a C stack: aligned, with o32's 16-byte argument
+// area, and `$25` holding the callee's address, as position-independent code expects. Its name
+// is MIPS's: `__start`, where the linker looks for the entry. A
+// failed call sets `$7` (a3) and returns the positive errno in `$2`; mmap negates it. The
+// kernel clobbers `$1`, which LLVM may allocate but `asm!` cannot name: each call keeps it in
+// `$16` (callee-saved, so LLVM saves it in turn).
+#[cfg(any(target_arch = "mips", target_arch = "mips32r6"))]
+global_asm!(
+    ".globl __start",
+    "__start:",
+    "move $4, $sp",
+    "li $8, -16",
+    "and $sp, $sp, $8",
+    "addiu $sp, $sp, -16",
+    "lui $25, %hi(start_rust)",
+    "addiu $25, $25, %lo(start_rust)",
+    "jalr $25",
+    "break",
+);
+
+#[cfg(any(target_arch = "mips64", target_arch = "mips64r6"))]
+global_asm!(
+    ".globl __start",
+    "__start:",
+    "move $4, $sp",
+    "daddiu $8, $zero, -16",
+    "and $sp, $sp, $8",
+    "lui $25, %highest(start_rust)",
+    "daddiu $25, $25, %higher(start_rust)",
+    "dsll $25, $25, 16",
+    "daddiu $25, $25, %hi(start_rust)",
+    "dsll $25, $25, 16",
+    "daddiu $25, $25, %lo(start_rust)",
+    "jalr $25",
+    "break",
+);
+
+#[cfg(any(target_arch = "mips", target_arch = "mips32r6"))]
+unsafe fn mmap(len: usize, prot: usize, flags: usize) -> usize {
+    let ret;
+    // SAFETY: mmap (4090) with addr 0, and its fifth and sixth arguments, fd -1 and offset 0,
+    // in the o32 argument area of a stack frame of its own, which it removes again.
+    unsafe {
+        asm!(".set noat", "move $16, $1", "addiu $sp, $sp, -32", "sw {fd}, 16($sp)",
+             "sw $0, 20($sp)", "syscall", "addiu $sp, $sp, 32", "move $1, $16", ".set at",
+             "beqz $7, 2f", "subu $2, $0, $2", "2:", out("$16") _,
+             fd = in(reg) usize::MAX, inlateout("$2") 4090usize => ret, in("$4") 0usize,
+             in("$5") len, in("$6") prot, inlateout("$7") flags => _, lateout("$3") _,
+             lateout("$8") _, lateout("$9") _, lateout("$10") _, lateout("$11") _,
+             lateout("$12") _, lateout("$13") _, lateout("$14") _, lateout("$15") _,
+             lateout("$24") _, lateout("$25") _);
+    }
+    ret
+}
+
+#[cfg(any(target_arch = "mips64", target_arch = "mips64r6"))]
+unsafe fn mmap(len: usize, prot: usize, flags: usize) -> usize {
+    let ret;
+    // SAFETY: mmap (5009) with addr 0, fd -1, offset 0.
+    unsafe {
+        asm!(".set noat", "move $16, $1", "syscall", "move $1, $16", ".set at", "beqz $7, 2f",
+             "dsubu $2, $0, $2", "2:", out("$16") _,
+             inlateout("$2") 5009usize => ret, in("$4") 0usize, in("$5") len, in("$6") prot,
+             inlateout("$7") flags => _, in("$8") usize::MAX, in("$9") 0usize, lateout("$3") _,
+             lateout("$10") _, lateout("$11") _, lateout("$12") _, lateout("$13") _,
+             lateout("$14") _, lateout("$15") _, lateout("$24") _, lateout("$25") _,
+             options(nostack));
+    }
+    ret
+}
+
+#[cfg(any(
+    target_arch = "mips",
+    target_arch = "mips32r6",
+    target_arch = "mips64",
+    target_arch = "mips64r6"
+))]
+pub fn write(fd: usize, bytes: &[u8]) {
+    let nr = if cfg!(any(target_arch = "mips", target_arch = "mips32r6")) { 4004 } else { 5001 };
+    // SAFETY: write reads `bytes` only.
+    unsafe {
+        asm!(".set noat", "move $16, $1", "syscall", "move $1, $16", ".set at", out("$16") _,
+             inlateout("$2") nr => _, in("$4") fd, in("$5") bytes.as_ptr(),
+             in("$6") bytes.len(), lateout("$7") _, lateout("$3") _, lateout("$8") _,
+             lateout("$9") _, lateout("$10") _, lateout("$11") _, lateout("$12") _,
+             lateout("$13") _, lateout("$14") _, lateout("$15") _, lateout("$24") _,
+             lateout("$25") _, options(nostack));
+    }
+}
+
+#[cfg(any(
+    target_arch = "mips",
+    target_arch = "mips32r6",
+    target_arch = "mips64",
+    target_arch = "mips64r6"
+))]
+pub fn exit_group(status: i32) -> ! {
+    let nr = if cfg!(any(target_arch = "mips", target_arch = "mips32r6")) { 4246 } else { 5205 };
+    // SAFETY: exit_group ends the process.
+    unsafe { asm!("syscall", in("$2") nr, in("$4") status, options(noreturn, nostack)) }
+}
+
+// sparc64 and sparc (32-bit, V8+). The kernel leaves argc above the register-window save area
+// (16 words) and, on sparc64, the stack bias (2047). A failed call sets the carry and returns
+// the positive errno in %o0; mmap negates it.
+#[cfg(target_arch = "sparc64")]
+global_asm!(
+    ".globl _start",
+    "_start:",
+    "mov %g0, %fp",
+    "add %sp, 2047 + 128, %o0",
+    "call start_rust",
+    "nop",
+    "unimp 0",
+);
+
+#[cfg(target_arch = "sparc")]
+global_asm!(
+    ".globl _start",
+    "_start:",
+    "mov %g0, %fp",
+    "add %sp, 64, %o0",
+    "call start_rust",
+    "nop",
+    "unimp 0",
+);
+
+#[cfg(any(target_arch = "sparc", target_arch = "sparc64"))]
+unsafe fn mmap(len: usize, prot: usize, flags: usize) -> usize {
+    let ret;
+    // SAFETY: mmap (71) with addr 0, fd -1, offset 0.
+    #[cfg(target_arch = "sparc64")]
+    unsafe {
+        asm!("mov 71, %g1", "t 0x6d", "sub %g0, %o0, {negated}", "movcs %xcc, {negated}, %o0",
+             negated = out(reg) _, inlateout("o0") 0usize => ret, in("o1") len, in("o2") prot,
+             in("o3") flags, in("o4") usize::MAX, in("o5") 0usize, options(nostack));
+    }
+    #[cfg(target_arch = "sparc")]
+    unsafe {
+        asm!("mov 71, %g1", "t 0x10", "sub %g0, %o0, {negated}", "movcs %icc, {negated}, %o0",
+             negated = out(reg) _, inlateout("o0") 0usize => ret, in("o1") len, in("o2") prot,
+             in("o3") flags, in("o4") usize::MAX, in("o5") 0usize, options(nostack));
+    }
+    ret
+}
+
+#[cfg(any(target_arch = "sparc", target_arch = "sparc64"))]
+pub fn write(fd: usize, bytes: &[u8]) {
+    // SAFETY: write (4) reads `bytes` only.
+    #[cfg(target_arch = "sparc64")]
+    unsafe {
+        asm!("mov 4, %g1", "t 0x6d", inlateout("o0") fd => _, in("o1") bytes.as_ptr(),
+             in("o2") bytes.len(), options(nostack));
+    }
+    #[cfg(target_arch = "sparc")]
+    unsafe {
+        asm!("mov 4, %g1", "t 0x10", inlateout("o0") fd => _, in("o1") bytes.as_ptr(),
+             in("o2") bytes.len(), options(nostack));
+    }
+}
+
+#[cfg(any(target_arch = "sparc", target_arch = "sparc64"))]
+pub fn exit_group(status: i32) -> ! {
+    // SAFETY: exit_group (188) ends the process.
+    #[cfg(target_arch = "sparc64")]
+    unsafe {
+        asm!("mov 188, %g1", "t 0x6d", in("o0") status as isize, options(noreturn, nostack))
+    }
+    #[cfg(target_arch = "sparc")]
+    unsafe {
+        asm!("mov 188, %g1", "t 0x10", in("o0") status, options(noreturn, nostack))
+    }
+}
+
+// m68k: arguments on the stack, in the C calling convention.
+#[cfg(target_arch = "m68k")]
+global_asm!(
+    ".globl _start",
+    "_start:",
+    "move.l %sp, %d0",
+    "move.l %d0, -(%sp)",
+    "jsr start_rust",
+    "illegal",
+);
+
+/// `abort`, which LLVM's m68k back end calls where others emit a trap instruction (a panic,
+/// `unreachable`); there is no libc to provide it. Exits with 134, as SIGABRT would report.
+#[cfg(target_arch = "m68k")]
+#[no_mangle]
+pub extern "C" fn abort() -> ! {
+    exit_group(134)
+}
+
+#[cfg(target_arch = "m68k")]
+unsafe fn mmap(len: usize, prot: usize, flags: usize) -> usize {
+    let ret;
+    // SAFETY: mmap2 (192) with addr 0, fd -1, offset 0 pages.
+    unsafe {
+        asm!("trap #0", inlateout("d0") 192usize => ret, in("d1") 0usize, in("d2") len,
+             in("d3") prot, in("d4") flags, in("d5") usize::MAX, in("a0") 0usize,
+             options(nostack));
+    }
+    ret
+}
+
+#[cfg(target_arch = "m68k")]
+pub fn write(fd: usize, bytes: &[u8]) {
+    // SAFETY: write (4) reads `bytes` only.
+    unsafe {
+        asm!("trap #0", inlateout("d0") 4usize => _, in("d1") fd, in("d2") bytes.as_ptr(),
+             in("d3") bytes.len(), options(nostack));
+    }
+}
+
+#[cfg(target_arch = "m68k")]
+pub fn exit_group(status: i32) -> ! {
+    // SAFETY: exit_group (247) ends the process.
+    unsafe { asm!("trap #0", in("d0") 247usize, in("d1") status, options(noreturn, nostack)) }
+}
+
+#[cfg(target_arch = "hexagon")]
+global_asm!(
+    ".globl _start",
+    "_start:",
+    "{{ r0 = r29 }}",
+    "{{ r29 = and(r29, #-8) }}",
+    "{{ call start_rust }}",
+    "{{ trap0(#0xdb) }}",
+);
+
+#[cfg(target_arch = "hexagon")]
+unsafe fn mmap(len: usize, prot: usize, flags: usize) -> usize {
+    let ret;
+    // SAFETY: mmap2 (222) with addr 0, fd -1, offset 0 pages.
+    unsafe {
+        asm!("trap0(#1)", in("r6") 222usize, inlateout("r0") 0usize => ret, in("r1") len,
+             in("r2") prot, in("r3") flags, in("r4") usize::MAX, in("r5") 0usize,
+             options(nostack));
+    }
+    ret
+}
+
+#[cfg(target_arch = "hexagon")]
+pub fn write(fd: usize, bytes: &[u8]) {
+    // SAFETY: write (64) reads `bytes` only.
+    unsafe {
+        asm!("trap0(#1)", in("r6") 64usize, inlateout("r0") fd => _, in("r1") bytes.as_ptr(),
+             in("r2") bytes.len(), options(nostack));
+    }
+}
+
+#[cfg(target_arch = "hexagon")]
+pub fn exit_group(status: i32) -> ! {
+    // SAFETY: exit_group (94) ends the process.
+    unsafe { asm!("trap0(#1)", in("r6") 94usize, in("r0") status, options(noreturn, nostack)) }
 }
