@@ -24,10 +24,8 @@ fail() {
 }
 
 read -r -a cargo < <(cargo_for "$target" core)
-# rustc crashes (SIGILL in LLVM) compiling compiler_builtins for the MIPS release 6 targets at
-# opt-level 2, 3 and s (rust-lang/rust#162441); opt-level 1 builds.
-case $target in mipsisa*) export CARGO_PROFILE_RELEASE_OPT_LEVEL=1 ;; esac
-"${cargo[@]}" build -q --release --target "$target" || fail "build failed"
+read -r -a environment < <(freestanding_env "$target")
+env "${environment[@]}" "${cargo[@]}" build -q --release --target "$target" || fail "build failed"
 binary=target/$target/release/munmap-freestanding
 echo "freestanding $target: $(stat -c %s "$binary") bytes, stripped"
 

@@ -199,6 +199,14 @@ cargo_for() {
     esac
 }
 
+# freestanding_env TARGET: the environment the freestanding program's release build needs on
+# TARGET (VAR=VALUE words, maybe none). rustc crashes (SIGILL in LLVM) compiling
+# compiler_builtins for the MIPS release 6 targets at opt-level 2, 3 and s
+# (rust-lang/rust#162441); opt-level 1 builds.
+freestanding_env() {
+    case $1 in mipsisa*) echo CARGO_PROFILE_RELEASE_OPT_LEVEL=1 ;; esac
+}
+
 # `ci/targets.sh table`: the README's table of targets.
 if [ "${BASH_SOURCE[0]}" = "$0" ] && [ "${1:-}" = table ]; then
     echo '| target | test suite | freestanding, traced | std | what keeps it from more |'

@@ -244,7 +244,8 @@ for target in $(targets freestanding='[nq]*'); do
     read -r -a cargo < <(cargo_for "$target" core)
     # cargo [+toolchain] clippy [-Zbuild-std=core]: -Z flags follow an external subcommand.
     clippy="${cargo[*]:0:2} clippy ${cargo[*]:2} -q --release --target $target -- -D warnings"
-    check "clippy freestanding $target" sh -c "cd $FREESTANDING && $clippy"
+    check "clippy freestanding $target" \
+        sh -c "cd $FREESTANDING && env $(freestanding_env "$target") $clippy"
 done
 check rustdoc env RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --features std
 for target in "${DOCS_RS_TARGETS[@]}"; do
