@@ -515,7 +515,11 @@ unsafe fn mmap(len: usize, prot: usize, flags: usize) -> usize {
     target_arch = "mips64r6"
 ))]
 pub fn write(fd: usize, bytes: &[u8]) {
-    let nr = if cfg!(any(target_arch = "mips", target_arch = "mips32r6")) { 4004 } else { 5001 };
+    let nr = if cfg!(any(target_arch = "mips", target_arch = "mips32r6")) {
+        4004
+    } else {
+        5001
+    };
     // SAFETY: write reads `bytes` only.
     unsafe {
         asm!(".set noat", "move $16, $1", "syscall", "move $1, $16", ".set at", out("$16") _,
@@ -534,7 +538,11 @@ pub fn write(fd: usize, bytes: &[u8]) {
     target_arch = "mips64r6"
 ))]
 pub fn exit_group(status: i32) -> ! {
-    let nr = if cfg!(any(target_arch = "mips", target_arch = "mips32r6")) { 4246 } else { 5205 };
+    let nr = if cfg!(any(target_arch = "mips", target_arch = "mips32r6")) {
+        4246
+    } else {
+        5205
+    };
     // SAFETY: exit_group ends the process.
     unsafe { asm!("syscall", in("$2") nr, in("$4") status, options(noreturn, nostack)) }
 }
