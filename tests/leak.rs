@@ -23,43 +23,18 @@ const RSS_SLACK_KB: usize = 1024;
 
 /// VmRSS in kB, and the mappings' count and total size in kB, from /proc/self.
 fn sample() -> (usize, usize, usize) {
-    let status = std::fs::read_to_string("/proc/self/status").expect("read /proc/self/status");
-    let rss = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().strip_suffix("kB"))
-        .and_then(|kb| kb.trim().parse().ok())
-        .expect("a VmRSS line in kB");
-    let maps = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
-    let (mut count, mut total) = (0, 0);
-    for line in maps.lines() {
-        let range = line.split_whitespace().next().expect("a range");
-        let (start, end) = range.split_once('-').expect("start-end");
-        let hex = |s: &str| usize::from_str_radix(s, 16).expect("hex");
-        count += 1;
-        total += (hex(end) - hex(start)) / 1024;
-    }
-    (rss, count, total)
+    let rss = status_kb("VmRSS");
+    let (count, kb) = mappings_count_and_kb();
+    (rss, count, kb)
 }
 
 /// One round: map, touch every page, unmap.
 fn round(page: usize) {
     let len = PAGES_PER_ROUND * page;
-    // SAFETY: a fresh mapping at an address the kernel chooses aliases nothing.
-    let map = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
-    assert_ne!(map, libc::MAP_FAILED, "mmap failed");
+    let map = map_anonymous(len);
     for offset in (0..len).step_by(page) {
         // SAFETY: inside the mapping; the write faults the page in.
-        unsafe { map.cast::<u8>().add(offset).write_volatile(1) };
+        unsafe { map.add(offset).write_volatile(1) };
     }
     // SAFETY: the mapping is ours and nothing refers to it any more.
     unsafe { munmap::munmap(map.cast::<c_void>(), len) }.expect("munmap");

@@ -49,37 +49,15 @@ extern "C" fn on_alarm(_: libc::c_int) {
     }
 }
 
-fn map(len: usize) -> *mut u8 {
-    // SAFETY: a fresh mapping at an address the kernel chooses aliases nothing.
-    let addr = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
-    assert_ne!(addr, libc::MAP_FAILED, "mmap failed");
-    addr.cast()
-}
-
 /// Address ranges, `(start, end)`.
 type Ranges = Vec<(usize, usize)>;
 
 /// The address ranges mapped within `[low, high)`, merged where they touch, from a fresh read of
 /// /proc/self/maps: the same whatever the kernel (or qemu) merges into one line.
 fn covered(low: usize, high: usize) -> Ranges {
-    let maps = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
-    let mut ranges: Ranges = maps
-        .lines()
-        .map(|line| {
-            let range = line.split_whitespace().next().expect("a range");
-            let (from, to) = range.split_once('-').expect("start-end");
-            let hex = |s: &str| usize::from_str_radix(s, 16).expect("hex");
-            (hex(from).max(low), hex(to).min(high))
-        })
+    let mut ranges: Ranges = mappings()
+        .into_iter()
+        .map(|(from, to)| (from.max(low), to.min(high)))
         .filter(|&(from, to)| from < to)
         .collect();
     ranges.sort_unstable();
@@ -103,7 +81,7 @@ fn munmap_in_a_signal_handler_interrupting_munmap_calls() {
     let target = if qemu_user().is_some() { 1_000 } else { 5_000 };
     let page = page_size();
     let pool_pages = 2 * target;
-    let pool = map(pool_pages * page) as usize;
+    let pool = map_anonymous(pool_pages * page) as usize;
     POOL.store(pool, Ordering::Relaxed);
     POOL_PAGES.store(pool_pages, Ordering::Relaxed);
     PAGE.store(page, Ordering::Relaxed);
@@ -152,7 +130,7 @@ fn munmap_in_a_signal_handler_interrupting_munmap_calls() {
     let (mut loops, mut loop_failures) = (0usize, 0usize);
     let deadline = Instant::now() + Duration::from_secs(60);
     while RUNS.load(Ordering::Relaxed) < target && Instant::now() < deadline {
-        let pages = map(2 * page);
+        let pages = map_anonymous(2 * page);
         // SAFETY: both pages are ours; the first stays mapped until its own munmap below.
         unsafe {
             pages.write_bytes(0x5a, 2 * page);

@@ -109,27 +109,16 @@ fn spawner(first: usize, count: usize, results: &[AtomicUsize]) -> usize {
             wait_gone(slot);
             observed += 1;
         }
-        // SAFETY: a fresh mapping at an address the kernel chooses aliases nothing.
-        let stack = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                stack_len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        assert_ne!(stack, libc::MAP_FAILED, "mmap of a stack failed");
+        let stack = map_anonymous(stack_len);
         slot.task = Task {
-            stack: stack.cast(),
+            stack,
             stack_len,
             input: n,
             output: &results[n],
         };
         // Not 0 until the kernel clears it, when the thread is gone.
         slot.tid.store(-1, Ordering::Release);
-        let top = stack.cast::<u8>().wrapping_add(stack_len).cast::<c_void>();
+        let top = stack.wrapping_add(stack_len).cast::<c_void>();
         // SAFETY: the thread runs `thread_main` on its own stack and touches nothing but its
         // task and its result, which outlive it (the slot is reused only once it is gone).
         let tid = unsafe {
@@ -182,24 +171,8 @@ fn round(per_spawner: usize) {
 /// The process's mappings: their count and total size in kB, from /proc/self/maps, and the
 /// kernel's VmSize (kB) from /proc/self/status, which natively is that total.
 fn footprint() -> (usize, usize, usize) {
-    let maps = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
-    let mut count = 0;
-    let mut total = 0;
-    for line in maps.lines() {
-        let range = line.split_whitespace().next().expect("a range");
-        let (start, end) = range.split_once('-').expect("start-end");
-        let hex = |s: &str| usize::from_str_radix(s, 16).expect("hex");
-        count += 1;
-        total += (hex(end) - hex(start)) / 1024;
-    }
-    let status = std::fs::read_to_string("/proc/self/status").expect("read /proc/self/status");
-    let vm_size = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmSize:"))
-        .and_then(|rest| rest.trim().strip_suffix("kB"))
-        .and_then(|kb| kb.trim().parse().ok())
-        .expect("a VmSize line in kB");
-    (count, total, vm_size)
+    let (count, kb) = mappings_count_and_kb();
+    (count, kb, status_kb("VmSize"))
 }
 
 #[test]

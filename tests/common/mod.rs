@@ -107,15 +107,59 @@ pub fn fill_byte(i: usize) -> u8 {
     0xA0 + i as u8
 }
 
-/// The mapping (start, end) that holds `addr`, from a fresh read of /proc/self/maps.
+/// A fresh anonymous read-write mapping of `len` bytes, made with libc's mmap at an address the
+/// kernel chooses.
+pub fn map_anonymous(len: usize) -> *mut u8 {
+    // SAFETY: a fresh mapping at an address the kernel chooses aliases nothing.
+    let addr = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    assert_ne!(addr, libc::MAP_FAILED, "mmap of {} bytes failed", len);
+    addr.cast()
+}
+
+/// The process's mappings, (start, end) each, from a fresh read of /proc/self/maps.
 ///
 /// qemu-user builds its emulated /proc/self/maps when the file is opened, so it must be opened
 /// after the change it is meant to show; this reads it anew on every call.
+pub fn mappings() -> Vec<(usize, usize)> {
+    let maps = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
+    maps.lines().map(parse_range).collect()
+}
+
+/// The number of the process's mappings and their total size in kB, from /proc/self/maps.
+pub fn mappings_count_and_kb() -> (usize, usize) {
+    let mappings = mappings();
+    let kb = mappings
+        .iter()
+        .map(|&(start, end)| (end - start) / 1024)
+        .sum();
+    (mappings.len(), kb)
+}
+
+/// A field of /proc/self/status given in kB, such as `VmRSS` or `VmSize`.
+pub fn status_kb(field: &str) -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").expect("read /proc/self/status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.trim().strip_suffix("kB"))
+        .and_then(|kb| kb.trim().parse().ok())
+        .unwrap_or_else(|| panic!("a {} line in kB in /proc/self/status", field))
+}
+
+/// The mapping (start, end) that holds `addr`, from a fresh read of /proc/self/maps.
 pub fn mapping_containing(addr: *mut u8) -> Option<(usize, usize)> {
     let addr = addr as usize;
-    let maps = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
-    maps.lines()
-        .map(parse_range)
+    mappings()
+        .into_iter()
         .find(|&(start, end)| start <= addr && addr < end)
 }
 
