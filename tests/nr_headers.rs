@@ -13,7 +13,11 @@ use munmap::{nr, seccomp, Errno};
 
 /// The value of `#define NAME <value>` in `path` (decimal or 0x hex), if the file has one.
 fn define(path: &str, name: &str) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+    define_in(&std::fs::read_to_string(path).ok()?, name)
+}
+
+/// The value of the first `#define NAME <value>` in `text`.
+fn define_in(text: &str, name: &str) -> Option<String> {
     text.lines().find_map(|line| {
         let mut words = line.split_whitespace();
         (words.next() == Some("#define") && words.next() == Some(name))
@@ -41,13 +45,7 @@ fn nr_munmap(path: &str, base_header: &str, base_marker: &str) -> Option<u32> {
                 let text = std::fs::read_to_string(base_header)
                     .unwrap_or_else(|e| panic!("{}: {}", base_header, e));
                 let after = &text[text.find(base_marker).expect(base_marker)..];
-                let base = after
-                    .lines()
-                    .find_map(|line| {
-                        let mut words = line.split_whitespace();
-                        (words.next() == Some("#define") && words.next() == Some(base.trim()))
-                            .then(|| words.collect::<Vec<_>>().join(" "))
-                    })
+                let base = define_in(after, base.trim())
                     .unwrap_or_else(|| panic!("{}: no #define {}", base_header, base.trim()));
                 number(&base) + number(n.trim())
             }
