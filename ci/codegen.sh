@@ -37,7 +37,10 @@ objdump=$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p'
 # access the ABI forces, or empty) and limit.
 rules() {
     memory='' delay=0
-    case $(target_cfg "$1" target_arch)-$(target_cfg "$1" target_pointer_width) in
+    local arch width
+    arch=$(target_cfg "$1" target_arch)
+    width=$(target_cfg "$1" target_pointer_width)
+    case $arch-$width in
     x86_64-64) trap='^syscall$' ret='^retq$' branch='^(call|jmp|j[a-z]+|loop)' limit=10 loads='()' ;;
     x86_64-32) trap='^syscall$' ret='^retq$' branch='^(call|jmp|j[a-z]+|loop)' limit=16 loads='()' ;;
     x86-32)
@@ -47,7 +50,7 @@ rules() {
     aarch64-64) trap='^svc #0$' ret='^ret$' branch='^(b|bl|br|blr|b\..*|cbn?z|tbn?z)$' limit=9 ;;
     arm-32)
         trap='^svc #(0x)?0$' ret='^bx lr$' limit=12 loads='^(ldr|str|ldm|stm|push|pop|vldr|vstr)'
-        rustc "+$NIGHTLY" --print cfg --target "$1" | grep -qx 'target_feature="v7"' || limit=13
+        target_cfg "$1" target_feature | grep -qx v7 || limit=13
         branch='^((b|bl|blx|bx)(eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al)?(\.[wn])?|cbn?z)$'
         ;;
     riscv*) trap='^ecall$' ret='^ret$' branch='^(j|jal|jalr|call|tail|b[a-z]+)$' limit=11 ;;
@@ -60,13 +63,13 @@ rules() {
     mips-32 | mips32r6-32 | mips64-64 | mips64r6-64)
         trap='^syscall$' ret='^jrc? \$ra$' branch='^(j|jal|jalr|jr|jrc|b[a-z]*)$' delay=1
         limit=13
-        [ "$(target_cfg "$1" target_pointer_width)" = 32 ] || limit=14
+        [ "$width" = 32 ] || limit=14
         ;;
     sparc64-64 | sparc-32)
         trap='^ta (%icc, )?(109|16)$' ret='^(retl|ret)$' delay=1
         branch='^(call|jmp|jmpl|b[a-z]*|br[a-z]*|fb[a-z]*)(,[a-z]+)*$'
         limit=19
-        [ "$(target_cfg "$1" target_arch)" = sparc64 ] || limit=18
+        [ "$arch" = sparc64 ] || limit=18
         ;;
     m68k-32)
         trap='^trap #0$' ret='^rts$' branch='^(bsr|jsr|jmp|b[a-z]+|db[a-z]+)(\.[bwl])?$' limit=17
