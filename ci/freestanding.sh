@@ -24,7 +24,7 @@ fail() {
 }
 
 read -r -a cargo < <(cargo_for "$target" core)
-read -r -a environment < <(freestanding_env "$target")
+read -r -a environment < <(build_env "$target")
 env "${environment[@]}" "${cargo[@]}" build -q --release --target "$target" || fail "build failed"
 binary=target/$target/release/munmap-freestanding
 echo "freestanding $target: $(stat -c %s "$binary") bytes, stripped"

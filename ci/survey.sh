@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ci/survey.sh: builds the library for every Linux and Android target the pinned nightly knows
 # (wasm aside), with `core` from source and clippy -D warnings (cargo clippy -Zbuild-std=core;
-# on mips, sparc, m68k, hexagon and csky, build.rs turns on asm_experimental_arch),
+# on mips, sparc, m68k, hexagon and csky, src/lib.rs turns on asm_experimental_arch),
 # two targets at a time; prints each target the crate refuses with the first error, and "N/M
 # build". It fails if a target is refused that should build, or builds that should be refused
 # (REFUSED below).
@@ -27,31 +27,23 @@ why_refused() {
 }
 
 mapfile -t all < <(rustc "+$NIGHTLY" --print target-list | grep -E 'linux|android' |
-    grep -v wasm | while read -r target; do
-        if [ -z "${MUNMAP_TARGETS:-}" ]; then echo "$target"; else
-            for pattern in $MUNMAP_TARGETS; do
-                # shellcheck disable=SC2254
-                case $target in $pattern) echo "$target" && break ;; esac
-            done
-        fi
-    done)
+    grep -v wasm | while read -r target; do selected "$target" && echo "$target"; done)
 work=$root/target/survey
 mkdir -p "$work"
 
-# check LANE TARGET: one target, in its lane's target directory; prints "TARGET ok" or
-# "TARGET refused: <first error>". The pinned nightly crashes building core for mipsisa32r6 at
-# opt-level 0 (rust-lang/rust#162441): those build at opt-level 1.
+# check LANE TARGET: one target, in its lane's target directory, in the environment its build
+# needs (build_env); prints "TARGET ok" or "TARGET refused: <first error>".
 check() {
-    local output level=0
-    case $2 in mipsisa32r6*) level=1 ;; esac
-    if output=$(CARGO_PROFILE_DEV_OPT_LEVEL=$level cargo "+$NIGHTLY" clippy -q --lib -p munmap \
+    local output
+    # shellcheck disable=SC2046 # build_env's VAR=VALUE words
+    if output=$(env $(build_env "$2") cargo "+$NIGHTLY" clippy -q --lib -p munmap \
         -Zbuild-std=core --target "$2" --target-dir "$work/lane-$1" -- -D warnings 2>&1); then
         echo "$2 ok"
     else
         echo "$2 refused: $(grep -m1 -E '^error' <<<"$output")"
     fi
 }
-export -f check
+export -f check build_env
 export work NIGHTLY
 
 printf '%s\n' "${all[@]}" | awk '{ print NR % 2, $0 }' |

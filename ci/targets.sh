@@ -69,27 +69,33 @@ NIGHTLY=nightly-2026-10-30
 # line, in the table's order; with MUNMAP_TARGETS set (globs, space-separated), only the targets
 # that match one of them (ci/test.sh's way to run a subset).
 targets() {
-    local target std suite freestanding why filter ok pattern
+    local target std suite freestanding why filter ok value
     while read -r target std suite freestanding why; do
         [ -n "$target" ] || continue
         ok=1
         for filter in "$@"; do
-            # shellcheck disable=SC2254 # the globs are the point
             case ${filter%%=*} in
-            std) case $std in ${filter#*=}) ;; *) ok=0 ;; esac ;;
-            suite) case $suite in ${filter#*=}) ;; *) ok=0 ;; esac ;;
-            freestanding) case $freestanding in ${filter#*=}) ;; *) ok=0 ;; esac ;;
+            std) value=$std ;;
+            suite) value=$suite ;;
+            freestanding) value=$freestanding ;;
             esac
+            # shellcheck disable=SC2254 # the globs are the point
+            case $value in ${filter#*=}) ;; *) ok=0 ;; esac
         done
-        if [ $ok = 1 ] && [ -n "${MUNMAP_TARGETS:-}" ]; then
-            ok=0
-            for pattern in $MUNMAP_TARGETS; do
-                # shellcheck disable=SC2254
-                case $target in $pattern) ok=1 ;; esac
-            done
-        fi
-        [ $ok = 0 ] || echo "$target"
+        if [ $ok = 1 ] && selected "$target"; then echo "$target"; fi
     done <<<"$TARGET_TABLE"
+}
+
+# selected TARGET: whether TARGET is one of those MUNMAP_TARGETS (globs, space-separated)
+# selects; all are when it is empty or unset.
+selected() {
+    local pattern
+    [ -n "${MUNMAP_TARGETS:-}" ] || return 0
+    for pattern in $MUNMAP_TARGETS; do
+        # shellcheck disable=SC2254 # the globs are the point
+        case $1 in $pattern) return 0 ;; esac
+    done
+    return 1
 }
 
 # target_column TARGET NAME: one column of TARGET's line (std, suite, freestanding or why).
@@ -199,12 +205,16 @@ cargo_for() {
     esac
 }
 
-# freestanding_env TARGET: the environment the freestanding program's release build needs on
-# TARGET (VAR=VALUE words, maybe none). rustc crashes (SIGILL in LLVM) compiling
-# compiler_builtins for the MIPS release 6 targets at opt-level 2, 3 and s
-# (rust-lang/rust#162441); opt-level 1 builds.
-freestanding_env() {
-    case $1 in mipsisa*) echo CARGO_PROFILE_RELEASE_OPT_LEVEL=1 ;; esac
+# build_env TARGET: the environment a cargo build for TARGET needs (VAR=VALUE words, maybe
+# none). The pinned nightly's rustc crashes (SIGILL in LLVM, rust-lang/rust#162441) on the MIPS
+# release 6 targets: building compiler_builtins at opt-level 2, 3 and s (the release profile
+# of the freestanding program), and core for mipsisa32r6 at opt-level 0 (the dev profile of the
+# survey); opt-level 1 builds.
+build_env() {
+    case $1 in
+    mipsisa32r6*) echo CARGO_PROFILE_DEV_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 ;;
+    mipsisa*) echo CARGO_PROFILE_RELEASE_OPT_LEVEL=1 ;;
+    esac
 }
 
 # `ci/targets.sh table`: the README's table of targets.

@@ -245,7 +245,7 @@ for target in $(targets freestanding='[nq]*'); do
     # cargo [+toolchain] clippy [-Zbuild-std=core]: -Z flags follow an external subcommand.
     clippy="${cargo[*]:0:2} clippy ${cargo[*]:2} -q --release --target $target -- -D warnings"
     check "clippy freestanding $target" \
-        sh -c "cd $FREESTANDING && env $(freestanding_env "$target") $clippy"
+        sh -c "cd $FREESTANDING && env $(build_env "$target") $clippy"
 done
 check rustdoc env RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --features std
 for target in "${DOCS_RS_TARGETS[@]}"; do
@@ -264,9 +264,7 @@ for target in $(targets suite='native*'); do
     esac
 done
 for target in $(targets suite='*qemu'); do
-    sysroot=()
-    gnu_triple "$target" >/dev/null && sysroot=(-L "/usr/$(gnu_triple "$target")")
-    run_tests "$target" "$(qemu_for "$target")" "$(qemu_for "$target")" "${sysroot[@]}"
+    run_tests_under_qemu "$target"
 done
 
 # strace as the judge of the decode: every errno, and forged success values, injected into a
