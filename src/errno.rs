@@ -13,11 +13,13 @@ use crate::arch::describe;
 /// `Errno` is a non-zero `u16`, so `Result<(), Errno>` is two bytes and travels in one register:
 /// 0 is `Ok(())`, anything else the error. Every name in the target's table is an associated
 /// constant with the target's number: Linux's generic table (`include/uapi/asm-generic/
-/// errno-base.h` and `errno.h`), or powerpc's, which gives `EDEADLOCK` the number 58; with the
-/// kernel's own 512 to 531 (`include/linux/errno.h`, such as `ENOTSUPP`) and glibc's aliases
-/// `EWOULDBLOCK` and `ENOTSUP`. Numbers outside the table are kept as they are, never replaced. [`munmap`](crate::munmap)
-/// reports a result outside its contract, which only a tracer or a seccomp supervisor can
-/// forge, as 4095 (`MAX_ERRNO`), so an `Errno` always holds 1 to 4095.
+/// errno-base.h` and `errno.h`); powerpc's, which gives `EDEADLOCK` the number 58; or the
+/// tables of their own that mips and sparc have (`arch/{mips,sparc}/include/uapi/asm/
+/// errno.h`: `EDEADLK` is 45 on mips, 78 on sparc); each with the kernel's own 512 to 531
+/// (`include/linux/errno.h`, such as `ENOTSUPP`) and glibc's aliases `EWOULDBLOCK` and
+/// `ENOTSUP`. Numbers outside the table are kept as they are, never replaced.
+/// [`munmap`](crate::munmap) reports a result outside its contract, which only a tracer or a
+/// seccomp supervisor can forge, as 4095 (`MAX_ERRNO`), so an `Errno` always holds 1 to 4095.
 ///
 /// `Debug` shows the name and the number (`EINVAL (22)`), `Display` the message
 /// (`Invalid argument`).

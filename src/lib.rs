@@ -99,16 +99,16 @@
 //! | `csky`        | `trap 0`    | 215           | `r7`; `a0`, `a1`; `a0` (ABI v2)             |
 //!
 //! Both byte orders of aarch64, arm and mips, x32 (x86_64 with 32-bit pointers) and Thumb mode
-//! (where `r7`, the number register, is the frame pointer and is swapped in around the trap, as
-//! on csky) are included. `asm!` is not yet stable on mips, sparc, m68k, hexagon and csky
-//! (`asm_experimental_arch`, rust-lang/rust#93335): there the crate needs a nightly compiler,
-//! for which it turns the feature on; a stable compiler stops with one error on the line that
-//! does, whose comment says so. Any other target fails to compile with a message naming these, as do the aarch64
-//! ILP32 targets, which no mainline kernel serves. [`nr`] holds each number as a constant
-//! usable on any host, and [`seccomp`] pairs it with the audit architecture that a seccomp
-//! filter matches on. Error numbers follow Linux's generic table but on powerpc (its own
-//! `EDEADLOCK`, 58), mips and sparc, which have tables of their own: `Errno::EDEADLK` is 35 on
-//! x86_64, 45 on mips and 78 on sparc, with the same name and message.
+//! (where `r7`, the number register, is the frame pointer and is swapped in around the trap, as on
+//! csky) are included. `asm!` is not yet stable on mips, sparc, m68k, hexagon and csky
+//! (`asm_experimental_arch`, rust-lang/rust#93335): there the crate needs a nightly compiler, for
+//! which it turns the feature on; a stable compiler stops with one error on the line that does,
+//! whose comment says so. Any other target fails to compile with a message naming these, as do the
+//! aarch64 ILP32 targets, which no mainline kernel serves. [`nr`] holds each number as a constant
+//! usable on any host, and [`seccomp`] pairs it with the audit architecture that a seccomp filter
+//! matches on. Error numbers follow Linux's generic table but on powerpc (its own `EDEADLOCK`, 58),
+//! mips and sparc, which have tables of their own: `Errno::EDEADLK` is 35 on x86_64, 45 on mips and
+//! 78 on sparc, with the same name and message.
 //!
 //! # Also in this crate
 //!
