@@ -6,6 +6,8 @@
 //! - result: `r0`, either 0 or `-errno` in `-4095..=-1`
 //! - clobbered: nothing else; flags and the stack are kept
 //! - exit (ends the calling thread): number 1, status in `r0`
+//! - signals blocked before a thread frees its stack: rt_sigprocmask, number 175, `SIG_BLOCK`
+//!   (0) in `r0`, the set's address in `r1`, NULL in `r2`, its size (8) in `r3`
 //! - seccomp: `AUDIT_ARCH_ARM`, 91, for either byte order
 //! - errors: Linux's generic table
 //!
@@ -52,13 +54,56 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
     Errno::from_negated(ret)
 }
 
-/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+/// rt_sigprocmask(2) blocking every signal, munmap(2), then exit(2) of the calling thread, with
+/// no memory access after the munmap trap.
 ///
 /// # Safety
 /// As for [`crate::munmap_and_exit`].
 #[inline(always)]
 pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
-    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
+    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. The first trap blocks every
+    // signal (the kernel leaves SIGKILL and SIGSTOP out, which build no frame), so that none is
+    // delivered on the way back from munmap, onto a stack that may be gone. `addr`, `len` and
+    // `status` move to `r4` to `r6`, which `svc` keeps; they are the caller's, as is `r7`, but
+    // this block never returns to it. The set is data of this block after its last trap, reached
+    // PC-relative (`adr`). After the munmap trap only registers are used. 1 is `exit` (the
+    // thread; `exit_group` would end the process), which does not return. `nostack`: no
+    // instruction here touches the user stack.
+    unsafe {
+        asm!(
+            "mov r4, r0",
+            "mov r5, r1",
+            "mov r6, r2",
+            "mov r7, #175",
+            "mov r0, #0",
+            "adr r1, 3f",
+            "mov r2, #0",
+            "mov r3, #8",
+            "svc 0",
+            "mov r7, #91",
+            "mov r0, r4",
+            "mov r1, r5",
+            "svc 0",
+            "mov r7, #1",
+            "mov r0, r6",
+            "svc 0",
+            ".p2align 2",
+            "3: .word -1, -1",
+            in("r0") addr as usize,
+            in("r1") len,
+            in("r2") status,
+            options(noreturn, nostack),
+        );
+    }
+}
+
+/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit_keep_sigmask`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit_keep_sigmask(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds `crate::munmap_and_exit_keep_sigmask`'s contract. After the first trap only
     // registers are used: `status` waits in `r2`, which `svc` keeps. 1 is `exit` (the thread;
     // `exit_group` would end the process), which does not return, so `r7` need not be given
     // back. `nostack`: neither trap touches the user stack.

@@ -7,6 +7,8 @@
 //!   replaced by the result (`csky_systemcall` in `arch/csky/kernel/entry.S`); the condition
 //!   bit is not promised kept; the stack is kept
 //! - exit (ends the calling thread): number 93, status in `a0`
+//! - signals blocked before a thread frees its stack: rt_sigprocmask, number 135, `SIG_BLOCK`
+//!   (0) in `a0`, the set's address in `a1`, NULL in `a2`, its size (8) in `a3`
 //! - seccomp: `AUDIT_ARCH_CSKY`, 215
 //! - errors: Linux's generic table
 //!
@@ -52,13 +54,56 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
     Errno::from_negated(ret)
 }
 
-/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+/// rt_sigprocmask(2) blocking every signal, munmap(2), then exit(2) of the calling thread, with
+/// no memory access after the munmap trap.
 ///
 /// # Safety
 /// As for [`crate::munmap_and_exit`].
 #[inline(always)]
 pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
-    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
+    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. The first trap blocks every
+    // signal (the kernel leaves SIGKILL and SIGSTOP out, which build no frame), so that none is
+    // delivered on the way back from munmap, onto a stack that may be gone. `addr`, `len` and
+    // `status` move to `r4` to `r6`, which the kernel restores; they are the caller's, as is
+    // `r7`, but this block never returns to it. The set is data of this block after its last
+    // trap, reached PC-relative (`grs`). After the munmap trap only registers are used. 93 is
+    // `exit` (the thread; `exit_group` would end the process), which does not return.
+    // `nostack`: no instruction here touches the user stack.
+    unsafe {
+        asm!(
+            "mov16 r4, r0",
+            "mov16 r5, r1",
+            "mov16 r6, r2",
+            "movi32 r7, 135",
+            "movi16 r0, 0",
+            "grs32 r1, 3f",
+            "movi16 r2, 0",
+            "movi16 r3, 8",
+            "trap32 0",
+            "movi32 r7, 215",
+            "mov16 r0, r4",
+            "mov16 r1, r5",
+            "trap32 0",
+            "movi32 r7, 93",
+            "mov16 r0, r6",
+            "trap32 0",
+            ".p2align 2",
+            "3: .long -1, -1",
+            in("r0") addr as usize,
+            in("r1") len,
+            in("r2") status,
+            options(noreturn, nostack),
+        );
+    }
+}
+
+/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit_keep_sigmask`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit_keep_sigmask(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds `crate::munmap_and_exit_keep_sigmask`'s contract. After the first trap only
     // registers are used: `status` waits in `r2`, which the kernel restores. 93 is `exit` (the
     // thread; `exit_group` would end the process), which does not return, so `r7` need not be
     // given back. `nostack`: neither trap touches the user stack.

@@ -6,6 +6,8 @@
 //! - clobbered: `$t0` to `$t8` (the kernel may use them, as glibc and nolibc assume); the
 //!   stack is kept
 //! - exit (ends the calling thread): number 93, status in `$a0`
+//! - signals blocked before a thread frees its stack: rt_sigprocmask, number 135, `SIG_BLOCK`
+//!   (0) in `$a0`, the set's address in `$a1`, NULL in `$a2`, its size (8) in `$a3`
 //! - seccomp: `AUDIT_ARCH_LOONGARCH64`, 215
 //! - errors: Linux's generic table
 
@@ -51,13 +53,54 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
     Errno::from_negated(ret)
 }
 
-/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+/// rt_sigprocmask(2) blocking every signal, munmap(2), then exit(2) of the calling thread, with
+/// no memory access after the munmap trap.
 ///
 /// # Safety
 /// As for [`crate::munmap_and_exit`].
 #[inline(always)]
 pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
-    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
+    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. The first trap blocks every
+    // signal (the kernel leaves SIGKILL and SIGSTOP out, which build no frame), so that none is
+    // delivered on the way back from munmap, onto a stack that may be gone. `addr`, `len` and
+    // `status` wait in `$a4` to `$a6`, which the trap keeps; the set is read-only data of this
+    // block, reached PC-relative (`la.pcrel`). After the munmap trap only registers are used. 93
+    // is `exit` (the thread; `exit_group` would end the process), which does not return.
+    // `nostack`: no instruction here touches the user stack.
+    unsafe {
+        asm!(
+            "li.w $a7, 135",
+            "li.w $a0, 0",
+            "la.pcrel $a1, 3f",
+            "li.w $a2, 0",
+            "li.w $a3, 8",
+            "syscall 0",
+            "li.w $a7, 215",
+            "move $a0, $a4",
+            "move $a1, $a5",
+            "syscall 0",
+            "li.w $a7, 93",
+            "move $a0, $a6",
+            "syscall 0",
+            ".pushsection .rodata",
+            ".balign 8",
+            "3: .quad -1",
+            ".popsection",
+            in("$a4") addr as usize,
+            in("$a5") len,
+            in("$a6") status,
+            options(noreturn, nostack),
+        );
+    }
+}
+
+/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit_keep_sigmask`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit_keep_sigmask(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds `crate::munmap_and_exit_keep_sigmask`'s contract. After the first trap only
     // registers are used: `status` waits in `$a2`, which the trap keeps. 93 is `exit` (the
     // thread; `exit_group` would end the process), which does not return. `nostack`: neither
     // trap touches the user stack.

@@ -6,6 +6,8 @@
 //! - clobbered: the condition codes; the kernel saves and restores every other register
 //!   (`SAVE_ALL_SYS` and `RESTORE_ALL` in `arch/m68k/include/asm/entry.h`); the stack is kept
 //! - exit (ends the calling thread): number 1, status in `%d1`
+//! - signals blocked before a thread frees its stack: rt_sigprocmask, number 175, `SIG_BLOCK`
+//!   (0) in `%d1`, the set's address in `%d2`, NULL in `%d3`, its size (8) in `%d4`
 //! - seccomp: `AUDIT_ARCH_M68K`, 91
 //! - errors: Linux's generic table
 
@@ -42,13 +44,57 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
     Errno::from_negated(ret)
 }
 
-/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+/// rt_sigprocmask(2) blocking every signal, munmap(2), then exit(2) of the calling thread, with
+/// no memory access after the munmap trap.
 ///
 /// # Safety
 /// As for [`crate::munmap_and_exit`].
 #[inline(always)]
 pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
-    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
+    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. The first trap blocks every
+    // signal (the kernel leaves SIGKILL and SIGSTOP out, which build no frame), so that none is
+    // delivered on the way back from munmap, onto a stack that may be gone. `addr`, `len` and
+    // `status` move to `%d5` to `%d7`, which the kernel restores; they are the caller's, as is
+    // `%a0`, but this block never returns to it. The set is data of this block after its last
+    // trap, reached PC-relative (`lea`). After the munmap trap only registers are used. 1 is
+    // `exit` (the thread; `exit_group` would end the process), which does not return.
+    // `nostack`: no instruction here touches the user stack.
+    unsafe {
+        asm!(
+            "move.l %d0, %d5",
+            "move.l %d1, %d6",
+            "move.l %a1, %d7",
+            "move.l #175, %d0",
+            "moveq #0, %d1",
+            "lea (3f, %pc), %a0",
+            "move.l %a0, %d2",
+            "moveq #0, %d3",
+            "moveq #8, %d4",
+            "trap #0",
+            "move.l #91, %d0",
+            "move.l %d5, %d1",
+            "move.l %d6, %d2",
+            "trap #0",
+            "moveq #1, %d0",
+            "move.l %d7, %d1",
+            "trap #0",
+            ".p2align 2",
+            "3: .long -1, -1",
+            in("d0") addr as usize,
+            in("d1") len,
+            in("a1") status as isize,
+            options(noreturn, nostack),
+        );
+    }
+}
+
+/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit_keep_sigmask`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit_keep_sigmask(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds `crate::munmap_and_exit_keep_sigmask`'s contract. After the first trap only
     // registers are used: `status` waits in `%d3`, which the kernel restores. 1 is `exit` (the
     // thread; `exit_group` would end the process), which does not return. `nostack`: neither
     // trap touches the user stack.

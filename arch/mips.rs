@@ -10,6 +10,9 @@
 //!   kernel's C code uses and its fast return path does not restore (glibc's list); the stack
 //!   is not written
 //! - exit (ends the calling thread): number 4001 (o32) or 5058 (n64), status in `$4`
+//! - signals blocked before a thread frees its stack: rt_sigprocmask, number 4195 (o32) or
+//!   5014 (n64), `SIG_BLOCK` (1) in `$4`, the set's address in `$5`, NULL in `$6`, its size
+//!   (16: MIPS has 128 signals) in `$7`
 //! - seccomp: `AUDIT_ARCH_MIPS`, `AUDIT_ARCH_MIPSEL` (o32), `AUDIT_ARCH_MIPS64` or
 //!   `AUDIT_ARCH_MIPSEL64` (n64), with the number as above (`syscall_get_arch` in
 //!   `arch/mips/include/asm/syscall.h`)
@@ -47,6 +50,9 @@ const O32: bool = cfg!(any(target_arch = "mips", target_arch = "mips32r6"));
 
 /// exit(2) on this ABI: o32's base, 4000, + 1; n64's, 5000, + 58.
 const EXIT: u32 = if O32 { 4001 } else { 5058 };
+
+/// rt_sigprocmask(2) on this ABI: o32's base + 195; n64's + 14.
+const RT_SIGPROCMASK: u32 = if O32 { 4195 } else { 5014 };
 
 crate::errno::errno_table!(mips);
 
@@ -91,13 +97,63 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
     Errno::from_flagged(value, flagged)
 }
 
-/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+/// rt_sigprocmask(2) blocking every signal, munmap(2), then exit(2) of the calling thread, with
+/// no memory access after the munmap trap.
 ///
 /// # Safety
 /// As for [`crate::munmap_and_exit`].
 #[inline(always)]
 pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
-    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
+    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. The first trap blocks every
+    // signal (the kernel leaves SIGKILL and SIGSTOP out, which build no frame), so that none is
+    // delivered on the way back from munmap, onto a stack that may be gone. `addr`, `len` and
+    // `status` move to `$16` to `$18`, which the kernel restores (callee-saved in C); they are
+    // the caller's, as is `$31`, but this block never returns to it. `bal` is the
+    // branch-and-link that reads the PC: it jumps over the set, 16 bytes of data placed right
+    // after its delay slot (MIPS has 128 signals), and leaves the set's address in `$31`. After
+    // the munmap trap only registers are used; the o32 reads of the argument area read 0 once it
+    // is unmapped. `exit` ends the thread (`exit_group` would end the process) and does not
+    // return. `nostack`: no instruction here writes the user stack.
+    unsafe {
+        asm!(
+            ".set noreorder",
+            "move $16, $4",
+            "move $17, $5",
+            "move $18, $6",
+            "li $2, {rt_sigprocmask}",
+            "li $4, 1",
+            "bal 2f",
+            "li $6, 0",
+            ".word -1, -1, -1, -1",
+            "2: move $5, $31",
+            "li $7, 16",
+            "syscall",
+            "li $2, {munmap}",
+            "move $4, $16",
+            "move $5, $17",
+            "syscall",
+            "li $2, {exit}",
+            "move $4, $18",
+            "syscall",
+            ".set reorder",
+            rt_sigprocmask = const RT_SIGPROCMASK,
+            munmap = const SYSCALL.nr,
+            exit = const EXIT,
+            in("$4") addr as usize,
+            in("$5") len,
+            in("$6") status as isize,
+            options(noreturn, nostack),
+        );
+    }
+}
+
+/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit_keep_sigmask`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit_keep_sigmask(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds `crate::munmap_and_exit_keep_sigmask`'s contract. After the first trap only
     // registers are used: `status` waits in `$6` (a2), which the kernel restores. `exit` ends
     // the thread (`exit_group` would end the process) and does not return. `nostack`: neither
     // trap writes the user stack, and the o32 reads of the argument area read 0 once it is

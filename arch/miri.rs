@@ -6,7 +6,7 @@
 //!   unaligned address or a range that overflows; it reports a zero length, part of a mapping,
 //!   or a range with no mapping as undefined behaviour, where Linux returns `EINVAL`, splits
 //!   the mapping, or does nothing
-//! - munmap_and_exit: not modelled (a thread cannot end itself under Miri); the call stops Miri
+//! - munmap_and_exit and munmap_and_exit_keep_sigmask: not modelled (a thread cannot end itself under Miri); the call stops Miri
 //!   with "unsupported operation: can't call foreign function
 //!   `munmap_and_exit_cannot_run_under_miri`"
 //! - the x86 fast entry: not called; `Vsyscall::munmap` is the C `munmap` too
@@ -47,6 +47,16 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
 #[inline(always)]
 pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
     // SAFETY: no such function exists; Miri refuses the call and stops.
+    unsafe { munmap_and_exit_cannot_run_under_miri(addr, len, status) }
+}
+
+/// Stops Miri with a message naming what it cannot run.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit_keep_sigmask`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit_keep_sigmask(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: as for `munmap_and_exit`.
     unsafe { munmap_and_exit_cannot_run_under_miri(addr, len, status) }
 }
 

@@ -5,6 +5,8 @@
 //! - result: `r2`, either 0 or `-errno` in `-4095..=-1`
 //! - clobbered: nothing else; the condition code and the stack are kept
 //! - exit (ends the calling thread): number 1, status in `r2`
+//! - signals blocked before a thread frees its stack: rt_sigprocmask, number 175, `SIG_BLOCK`
+//!   (0) in `r2`, the set's address in `r3`, NULL in `r4`, its size (8) in `r5`
 //! - seccomp: `AUDIT_ARCH_S390X`, 91
 //! - errors: Linux's generic table
 
@@ -41,13 +43,58 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
     Errno::from_negated(ret)
 }
 
-/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+/// rt_sigprocmask(2) blocking every signal, munmap(2), then exit(2) of the calling thread, with
+/// no memory access after the munmap trap.
 ///
 /// # Safety
 /// As for [`crate::munmap_and_exit`].
 #[inline(always)]
 pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
-    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
+    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. The first trap blocks every
+    // signal (the kernel leaves SIGKILL and SIGSTOP out, which build no frame), so that none is
+    // delivered on the way back from munmap, onto a stack that may be gone. `addr`, `len` and
+    // `status` move to `r7` to `r9`, which the kernel keeps; they are the caller's, but this
+    // block never returns to it. The set is read-only data of this block, reached PC-relative
+    // (`larl`). After the munmap trap only registers are used. 1 is `exit` (the thread;
+    // `exit_group` would end the process), which does not return. `nostack`: no instruction here
+    // touches the user stack.
+    unsafe {
+        asm!(
+            "lgr %r7, %r2",
+            "lgr %r8, %r3",
+            "lgr %r9, %r4",
+            "lghi %r1, 175",
+            "lghi %r2, 0",
+            "larl %r3, 3f",
+            "lghi %r4, 0",
+            "lghi %r5, 8",
+            "svc 0",
+            "lghi %r1, 91",
+            "lgr %r2, %r7",
+            "lgr %r3, %r8",
+            "svc 0",
+            "lghi %r1, 1",
+            "lgr %r2, %r9",
+            "svc 0",
+            ".pushsection .rodata",
+            ".balign 8",
+            "3: .quad -1",
+            ".popsection",
+            in("r2") addr as usize,
+            in("r3") len,
+            in("r4") status as isize,
+            options(noreturn, nostack),
+        );
+    }
+}
+
+/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit_keep_sigmask`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit_keep_sigmask(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds `crate::munmap_and_exit_keep_sigmask`'s contract. After the first trap only
     // registers are used: `status` waits in `r6`, which the kernel keeps (callee-saved in C). 1 is `exit` (the thread;
     // `exit_group` would end the process), which does not return. `nostack`: neither trap
     // touches the user stack.

@@ -5,6 +5,8 @@
 //! - result: `eax`, either 0 or `-errno` in `-4095..=-1`
 //! - clobbered: nothing else; flags and the stack are kept
 //! - exit (ends the calling thread): number 1, status in `ebx`
+//! - signals blocked before a thread frees its stack: rt_sigprocmask, number 175, `SIG_BLOCK`
+//!   (0) in `ebx`, the set's address in `ecx`, NULL in `edx`, its size (8) in `esi`
 //! - seccomp: `AUDIT_ARCH_I386`, 91
 //! - errors: Linux's generic table
 //! - fast entry: `call` to `__kernel_vsyscall` (the vDSO address in `AT_SYSINFO`) takes the
@@ -13,6 +15,12 @@
 //!
 //! LLVM reserves `ebx` on x86, so the address comes in through a scratch register and is swapped
 //! into `ebx` around the trap (`xchg` leaves the flags alone).
+//!
+//! x86 has no PC-relative addressing: the address of static data costs position-independent
+//! code a call (or a GOT entry, which code running before relocation does not have). So
+//! `munmap_and_exit` pushes its full signal set on the stack, and there too keeps `status`,
+//! for which no register is left beside rt_sigprocmask's four arguments, `addr` and `len`; the
+//! kernel reads both before the munmap trap, after which only registers are used.
 
 use core::arch::asm;
 use core::ffi::c_void;
@@ -79,13 +87,57 @@ pub(crate) unsafe fn munmap_vsyscall(
     Errno::from_negated(ret)
 }
 
-/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+/// rt_sigprocmask(2) blocking every signal, munmap(2), then exit(2) of the calling thread, with
+/// no memory access after the munmap trap.
 ///
 /// # Safety
 /// As for [`crate::munmap_and_exit`].
 #[inline(always)]
 pub(crate) unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
-    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. After the first trap only
+    // SAFETY: the caller upholds `crate::munmap_and_exit`'s contract. The first trap blocks every
+    // signal (the kernel leaves SIGKILL and SIGSTOP out, which build no frame), so none is
+    // delivered on the way back from munmap, onto a stack that may be gone. The stack is still
+    // mapped when the set and `status` are pushed and read back (see above); `addr` and `len`
+    // move to `edi` and `ebp`, which `int 0x80` keeps, and `status` to `edx` once the set is
+    // read. `ebx`, `esi`, `edi` and `ebp` are the caller's, but this block never returns to it. After
+    // the munmap trap only registers are used. 1 is `exit` (the thread; `exit_group` would end
+    // the process), which does not return. No `nostack`: three pushes.
+    unsafe {
+        asm!(
+            "mov edi, eax",
+            "mov ebp, ecx",
+            "push edx",
+            "push -1",
+            "push -1",
+            "mov ecx, esp",
+            "mov eax, 175",
+            "xor ebx, ebx",
+            "xor edx, edx",
+            "mov esi, 8",
+            "int 0x80",
+            "mov edx, [esp + 8]",
+            "mov eax, 91",
+            "mov ebx, edi",
+            "mov ecx, ebp",
+            "int 0x80",
+            "mov eax, 1",
+            "mov ebx, edx",
+            "int 0x80",
+            in("eax") addr as usize,
+            in("ecx") len,
+            in("edx") status,
+            options(noreturn),
+        );
+    }
+}
+
+/// munmap(2), then exit(2) of the calling thread, with no memory access between the two traps.
+///
+/// # Safety
+/// As for [`crate::munmap_and_exit_keep_sigmask`].
+#[inline(always)]
+pub(crate) unsafe fn munmap_and_exit_keep_sigmask(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds `crate::munmap_and_exit_keep_sigmask`'s contract. After the first trap only
     // registers are used: `status` waits in `edx`, which `int 0x80` keeps. 1 is `exit` (the
     // thread; `exit_group` would end the process), which does not return, so `ebx` need not be
     // given back. `nostack`: no instruction here touches the user stack.

@@ -112,8 +112,11 @@
 //!
 //! # Also in this crate
 //!
-//! - [`munmap_and_exit`]: unmap a range and end the calling thread in one `asm!` block that
-//!   touches no memory in between, so that a thread can free the stack it runs on.
+//! - [`munmap_and_exit`]: block every signal, unmap a range and end the calling thread, in one
+//!   `asm!` block that touches no memory after the unmap, so that a thread can free the stack it
+//!   runs on and no signal can turn that into the death of the process;
+//!   [`munmap_and_exit_keep_sigmask`] is the same without the first step, for a runtime that has
+//!   blocked every signal itself.
 //! - [`seccomp`]: `(AUDIT_ARCH_*, number)` for munmap on every supported architecture.
 //! - `Vsyscall` (x86 only): munmap through the vDSO's `__kernel_vsyscall`, found through
 //!   `AT_SYSINFO`, with `int 0x80` as the fallback. In a VM, `int 0x80` can take many times as
@@ -132,8 +135,9 @@
 //! munmap as the release of exactly one whole mapping made by `mmap`: it returns `EINVAL` for an
 //! unaligned address or a range that overflows, but reports a zero length, part of a mapping or a
 //! range with no mapping as undefined behaviour, where Linux returns `EINVAL`, splits the
-//! mapping or does nothing. [`munmap_and_exit`] cannot run under Miri: it stops Miri with a
-//! message that names it. `Vsyscall::munmap` calls Miri's `munmap` as well.
+//! mapping or does nothing. [`munmap_and_exit`] and [`munmap_and_exit_keep_sigmask`] cannot run
+//! under Miri: they stop Miri with a message that names them. `Vsyscall::munmap` calls Miri's
+//! `munmap` as well.
 //!
 //! The minimum supported Rust version is 1.60 (checked in CI for x86, x86_64, aarch64 and arm);
 //! loongarch64, powerpc, powerpc64 and s390x need a later Rust, whose `asm!` is stable there
@@ -281,19 +285,32 @@ pub unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
     unsafe { trap::munmap(addr, len) }
 }
 
-/// Unmaps `[addr, addr + len)` and ends the calling thread with `status`, touching no memory in
-/// between: the range may hold the stack the thread is running on.
+/// Unmaps `[addr, addr + len)` and ends the calling thread with `status`, with every signal blocked
+/// first and no memory touched after the unmap: the range may hold the stack the thread is running
+/// on.
 ///
 /// This is how a thread runtime frees an exiting thread's stack, which no other thread can free
 /// safely until it knows the thread is gone, and which the thread itself cannot free with a call
-/// to [`munmap`] (the return would land on the unmapped stack). One `asm!` block makes both
-/// system calls, `munmap` then `exit` (the thread, not `exit_group`): after the first trap the
-/// status lives in a register and nothing reads or writes memory.
+/// to [`munmap`] (the return would land on the unmapped stack). One `asm!` block makes three
+/// system calls:
 ///
-/// The result of `munmap` cannot be reported and is discarded: on a bad range the thread still
-/// exits, with its memory left mapped. When the calling thread is the last in its process, the
-/// process exits with `status`. With `CLONE_CHILD_CLEARTID` the kernel clears the thread-id word
-/// and wakes its futex once the thread is gone; that is how the parent learns the stack is free.
+/// 1. `rt_sigprocmask(SIG_BLOCK, <every signal>, NULL, <the kernel's sigset size>)`. A signal that
+///    becomes pending while munmap runs is delivered on the way back from it, its handler's frame
+///    built on the thread's stack; with the stack gone the kernel cannot build it and kills the
+///    whole process with `SIGSEGV`. Blocked, a signal stays pending: one sent to the process goes
+///    to another of its threads when this one exits (`exit_signals` in `kernel/signal.c`), one
+///    sent to this thread goes with it. The kernel never blocks `SIGKILL` and `SIGSTOP`, which
+///    run no handler. The full set is read-only static data of the asm (on x86, which has no
+///    PC-relative addressing, it is pushed on the stack, which the kernel reads before munmap).
+/// 2. `munmap(addr, len)`.
+/// 3. `exit(status)`: the thread, not `exit_group`.
+///
+/// After the munmap trap the numbers and `status` live in registers and nothing reads or writes
+/// memory. The result of munmap cannot be reported and is discarded: on a bad range the thread
+/// still exits, with its memory left mapped. When the calling thread is the last in its process,
+/// the process exits with `status`. A runtime that has blocked every signal itself, as musl's and
+/// origin's do long before this point, can skip the first call with
+/// [`munmap_and_exit_keep_sigmask`].
 ///
 /// # Safety
 ///
@@ -302,8 +319,51 @@ pub unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
 /// range after the call. The thread ends without running destructors, thread-local destructors
 /// or `pthread` clean-up, so it should be a thread the caller created with raw `clone` and
 /// manages itself; the calling thread's other resources are the caller's to account for.
+///
+/// The kernel keeps pointers into the thread's memory and uses them as the thread exits, after
+/// the range is gone. Each must lie outside the range, or be withdrawn first:
+///
+/// - The thread-id word of `CLONE_CHILD_CLEARTID` (or `set_tid_address`): the kernel writes 0
+///   to it and wakes a futex waiter there, ignoring a fault (`mm_release` in `kernel/fork.c`).
+///   That is how another thread learns the stack is free, so it belongs outside the range:
+///   inside, with nothing mapped there, no waiter ever wakes; and if another thread has mapped
+///   something there meanwhile, that memory gets the 0 and the wake.
+/// - A robust futex list (`set_robust_list`): the kernel walks it at exit and marks each lock
+///   whose word holds this thread's id `FUTEX_OWNER_DIED`, waking a waiter
+///   (`exit_robust_list` in `kernel/futex/core.c`); a list in the range is read from, and
+///   written into, whatever is mapped there then. Register an empty list first, or none.
+/// - An rseq area (`rseq(2)`): the kernel writes it on the return to user space after a
+///   preemption or migration, the return from munmap included, and a fault there kills the
+///   process with a `SIGSEGV` no mask blocks (`force_sigsegv` in
+///   `__rseq_handle_notify_resume`, `kernel/rseq.c`). Unregister it first.
+/// - An alternate signal stack (`sigaltstack`) in the range is harmless here: with every signal
+///   blocked, no frame is built on it.
+///
+/// A thread made with `clone(CLONE_VM | ...)` starts with none of the last three
+/// (`copy_process` in `kernel/fork.c`): only what it registers itself is its runtime's to undo.
 #[inline(always)]
 pub unsafe fn munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
     // SAFETY: the caller upholds the contract above, which is the traps'.
     unsafe { trap::munmap_and_exit(addr, len, status) }
+}
+
+/// [`munmap_and_exit`] without its first system call: unmaps `[addr, addr + len)` and ends the
+/// calling thread with `status`, leaving the signal mask as the caller set it.
+///
+/// For a thread runtime that has already blocked every signal in the exiting thread, as musl's
+/// and origin's do before they tear down its thread-local state: it saves one system call per
+/// thread. One `asm!` block makes two, `munmap` then `exit` (the thread), with no memory access
+/// after the first.
+///
+/// # Safety
+///
+/// As for [`munmap_and_exit`], and the caller must have blocked every signal in the calling
+/// thread (`rt_sigprocmask(SIG_BLOCK, <every signal>, ...)`; the kernel keeps `SIGKILL` and
+/// `SIGSTOP`, which run no handler). A signal with a handler that is unblocked when munmap
+/// returns may be delivered onto the unmapped stack, and the kernel then kills the whole process
+/// with `SIGSEGV` (`tests/munmap_and_exit.rs` shows this).
+#[inline(always)]
+pub unsafe fn munmap_and_exit_keep_sigmask(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: the caller upholds the contract above, which is the traps'.
+    unsafe { trap::munmap_and_exit_keep_sigmask(addr, len, status) }
 }
