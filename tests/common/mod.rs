@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod raw_threads;
+
 use std::sync::{Mutex, MutexGuard};
 
 /// The page size, read at run time.
