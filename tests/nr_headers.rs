@@ -1,8 +1,9 @@
 //! The crate's ABI numbers against an independent source, the kernel's uapi headers as Debian
 //! ships them (linux-libc-dev for the host, libc6-dev-*-cross for the others): `munmap::nr`
-//! against `__NR_munmap`, including for architectures whose test suite cannot run here; the
-//! `seccomp` audit values against `linux/audit.h`; and the target's errno table against its
-//! `asm/errno.h`.
+//! against `__NR_munmap`, including for architectures whose test suite cannot run here; what
+//! munmap_and_exit loads besides (rt_sigprocmask's number, `SIG_BLOCK`, the size of the
+//! kernel's signal set, exit's number) against `__NR_*` and `asm/signal.h`; the `seccomp` audit
+//! values against `linux/audit.h`; and the target's errno table against its `asm/errno.h`.
 
 // The tests build on current Rust; the MSRV (rust-version) is the library's.
 #![allow(clippy::incompatible_msrv)]
@@ -16,9 +17,10 @@ fn define(path: &str, name: &str) -> Option<String> {
     define_in(&std::fs::read_to_string(path).ok()?, name)
 }
 
-/// The value of the first `#define NAME <value>` in `text`.
+/// The value of the first `#define NAME <value>` in `text`, without a trailing `/* comment */`.
 fn define_in(text: &str, name: &str) -> Option<String> {
     text.lines().find_map(|line| {
+        let line = line.split("/*").next().unwrap_or(line);
         let mut words = line.split_whitespace();
         (words.next() == Some("#define") && words.next() == Some(name))
             .then(|| words.collect::<Vec<_>>().join(" "))
@@ -33,11 +35,11 @@ fn number(text: &str) -> u32 {
     .unwrap_or_else(|_| panic!("not a number: {}", text))
 }
 
-/// `__NR_munmap` in `path`: a number, or `(BASE + N)` with BASE defined in `base_header`, in
+/// `__NR_<call>` in `path`: a number, or `(BASE + N)` with BASE defined in `base_header`, in
 /// its first `#define` after a line that contains `base_marker` (MIPS defines `__NR_Linux` once
 /// per ABI, each under its own `#if _MIPS_SIM == ...`).
-fn nr_munmap(path: &str, base_header: &str, base_marker: &str) -> Option<u32> {
-    let value = define(path, "__NR_munmap")?;
+fn syscall_number(path: &str, call: &str, base_header: &str, base_marker: &str) -> Option<u32> {
+    let value = define(path, &format!("__NR_{}", call))?;
     Some(
         match value.strip_prefix('(').and_then(|v| v.strip_suffix(')')) {
             Some(sum) => {
@@ -162,7 +164,7 @@ fn numbers_match_the_kernel_uapi_headers() {
     ];
     let mut checked = 0;
     for check in &checks {
-        match nr_munmap(&check.header, &check.base.0, check.base.1) {
+        match syscall_number(&check.header, "munmap", &check.base.0, check.base.1) {
             Some(theirs) => {
                 assert_eq!(check.ours, theirs, "{}", check.header);
                 checked += 1;
@@ -177,6 +179,229 @@ fn numbers_match_the_kernel_uapi_headers() {
         checked > 0,
         "no uapi header found at all: apt-get install linux-libc-dev"
     );
+}
+
+/// What munmap_and_exit loads besides munmap's number, on one ABI, as arch/*.rs writes it (and
+/// as the traces of ci/freestanding.sh see it, by name), with the headers to check it against.
+struct ThreadExit {
+    abi: &'static str,
+    /// rt_sigprocmask's number, `SIG_BLOCK`, the signal set's size in bytes, exit's number.
+    ours: (u32, u32, u32, u32),
+    /// The unistd header, and the header and marker of the numbers' base (see
+    /// `syscall_number`; empty for plain numbers).
+    unistd: String,
+    base: (String, &'static str),
+    /// The ABI's `asm/signal.h`, glibc's `bits/signum-arch.h` for it, and the Debian package.
+    signal_h: String,
+    signum_h: String,
+    package: &'static str,
+}
+
+/// The first `#define NAME` that `path` makes, following its `#include <...>`s in order (under
+/// `root`, the header's `include` directory, else the host's `/usr/include`).
+fn first_define(path: &str, root: &str, name: &str) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().find_map(|line| {
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next()) {
+            (Some("#include"), Some(file)) => {
+                let file = file.trim_matches(|c| c == '<' || c == '>');
+                let under_root = format!("{}/{}", root, file);
+                match std::path::Path::new(&under_root).exists() {
+                    true => first_define(&under_root, root, name),
+                    false => first_define(&format!("/usr/include/{}", file), root, name),
+                }
+            }
+            (Some("#define"), Some(n)) if n == name => define_in(line, name),
+            _ => None,
+        }
+    })
+}
+
+/// The kernel's signal-set size in bytes: its `_NSIG` / 8, from the first `#define _NSIG` that
+/// `asm/signal.h` makes (sparc's first is the kernel's, `__NEW_NSIG`, under `#if
+/// defined(__KERNEL__)`). x86, arm, s390 and m68k give user space only the old `NSIG` (32)
+/// there, and the kernel's `_NSIG` in a header they do not export: for them, glibc's highest
+/// signal, `__SIGRTMAX` in `bits/signum-arch.h`, which on those is `_NSIG`.
+fn sigset_bytes(check: &ThreadExit) -> Option<u32> {
+    let root = &check.signal_h[..check.signal_h.rfind("/asm")?];
+    let signals = match first_define(&check.signal_h, root, "_NSIG") {
+        Some(value) => match value.parse() {
+            Ok(n) => n,
+            Err(_) => number(&first_define(&check.signal_h, root, &value)?),
+        },
+        None => number(&define(&check.signum_h, "__SIGRTMAX")?),
+    };
+    Some(signals / 8)
+}
+
+#[test]
+fn munmap_and_exit_numbers_match_the_kernel_uapi_headers() {
+    let host = |file: &str| format!("/usr/include/x86_64-linux-gnu/{}", file);
+    let cross = |triple: &str, file: &str| format!("/usr/{}/include/{}", triple, file);
+    let x32_bit = 0x4000_0000;
+    let check = |abi, ours, unistd, base: (String, &'static str), triple: &str, package| {
+        let (signal_h, signum_h) = match triple {
+            "" => (host("asm/signal.h"), host("bits/signum-arch.h")),
+            "generic" => (
+                "/usr/include/asm-generic/signal.h".to_owned(),
+                host("bits/signum-arch.h"),
+            ),
+            _ => (
+                cross(triple, "asm/signal.h"),
+                cross(triple, "bits/signum-arch.h"),
+            ),
+        };
+        ThreadExit {
+            abi,
+            ours,
+            unistd,
+            base,
+            signal_h,
+            signum_h,
+            package,
+        }
+    };
+    let plain = || (String::new(), "");
+    let checks = [
+        check(
+            "x86 (arch/x86.rs)",
+            (175, 0, 8, 1),
+            cross("i686-linux-gnu", "asm/unistd_32.h"),
+            plain(),
+            "i686-linux-gnu",
+            "libc6-dev-i386-cross",
+        ),
+        check(
+            "x86_64 (arch/x86_64.rs)",
+            (14, 0, 8, 60),
+            host("asm/unistd_64.h"),
+            plain(),
+            "",
+            "linux-libc-dev",
+        ),
+        check(
+            "x32 (arch/x86_64.rs)",
+            (x32_bit | 14, 0, 8, x32_bit | 60),
+            host("asm/unistd_x32.h"),
+            (host("asm/unistd.h"), ""),
+            "",
+            "linux-libc-dev",
+        ),
+        check(
+            "the generic table (arch/aarch64.rs, riscv.rs, loongarch64.rs, hexagon.rs, csky.rs)",
+            (135, 0, 8, 93),
+            "/usr/include/asm-generic/unistd.h".to_owned(),
+            plain(),
+            "generic",
+            "linux-libc-dev",
+        ),
+        check(
+            "arm (arch/arm.rs)",
+            (175, 0, 8, 1),
+            cross("arm-linux-gnueabihf", "asm/unistd-eabi.h"),
+            (cross("arm-linux-gnueabihf", "asm/unistd.h"), ""),
+            "arm-linux-gnueabihf",
+            "libc6-dev-armhf-cross",
+        ),
+        check(
+            "powerpc (arch/powerpc.rs)",
+            (174, 0, 8, 1),
+            cross("powerpc-linux-gnu", "asm/unistd_32.h"),
+            plain(),
+            "powerpc-linux-gnu",
+            "libc6-dev-powerpc-cross",
+        ),
+        check(
+            "powerpc64 (arch/powerpc.rs)",
+            (174, 0, 8, 1),
+            cross("powerpc64le-linux-gnu", "asm/unistd_64.h"),
+            plain(),
+            "powerpc64le-linux-gnu",
+            "libc6-dev-ppc64el-cross",
+        ),
+        check(
+            "s390x (arch/s390x.rs)",
+            (175, 0, 8, 1),
+            cross("s390x-linux-gnu", "asm/unistd_64.h"),
+            plain(),
+            "s390x-linux-gnu",
+            "libc6-dev-s390x-cross",
+        ),
+        check(
+            "mips o32 (arch/mips.rs)",
+            (4195, 1, 16, 4001),
+            cross("mips-linux-gnu", "asm/unistd_o32.h"),
+            (
+                cross("mips-linux-gnu", "asm/unistd.h"),
+                "_MIPS_SIM == _MIPS_SIM_ABI32",
+            ),
+            "mips-linux-gnu",
+            "libc6-dev-mips-cross",
+        ),
+        check(
+            "mips n64 (arch/mips.rs)",
+            (5014, 1, 16, 5058),
+            cross("mips64el-linux-gnuabi64", "asm/unistd_n64.h"),
+            (
+                cross("mips64el-linux-gnuabi64", "asm/unistd.h"),
+                "_MIPS_SIM == _MIPS_SIM_ABI64",
+            ),
+            "mips64el-linux-gnuabi64",
+            "libc6-dev-mips64el-cross",
+        ),
+        check(
+            "sparc (arch/sparc.rs)",
+            (103, 1, 8, 1),
+            cross("sparc64-linux-gnu", "asm/unistd_32.h"),
+            plain(),
+            "sparc64-linux-gnu",
+            "libc6-dev-sparc64-cross",
+        ),
+        check(
+            "sparc64 (arch/sparc.rs)",
+            (103, 1, 8, 1),
+            cross("sparc64-linux-gnu", "asm/unistd_64.h"),
+            plain(),
+            "sparc64-linux-gnu",
+            "libc6-dev-sparc64-cross",
+        ),
+        check(
+            "m68k (arch/m68k.rs)",
+            (175, 0, 8, 1),
+            cross("m68k-linux-gnu", "asm/unistd_32.h"),
+            plain(),
+            "m68k-linux-gnu",
+            "libc6-dev-m68k-cross",
+        ),
+    ];
+    for check in &checks {
+        if !std::path::Path::new(&check.unistd).exists() {
+            eprintln!(
+                "SKIPPED {}: missing (apt-get install {})",
+                check.unistd, check.package
+            );
+            continue;
+        }
+        let nr = |call| syscall_number(&check.unistd, call, &check.base.0, check.base.1);
+        let root = &check.signal_h[..check.signal_h.rfind("/asm").unwrap()];
+        let sig_block = first_define(&check.signal_h, root, "SIG_BLOCK").map(|v| number(&v));
+        let theirs = (
+            nr("rt_sigprocmask"),
+            sig_block,
+            sigset_bytes(check),
+            nr("exit"),
+        );
+        let ours = check.ours;
+        assert_eq!(
+            (Some(ours.0), Some(ours.1), Some(ours.2), Some(ours.3)),
+            theirs,
+            "{}: (rt_sigprocmask, SIG_BLOCK, sigset bytes, exit), against {} and {}",
+            check.abi,
+            check.unistd,
+            check.signal_h
+        );
+    }
 }
 
 /// The `#define`s of a C header, in order, following `#undef` and, with `root` (the header's
