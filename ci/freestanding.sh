@@ -6,7 +6,10 @@
 #   1. exits 0: every check in the program passed;
 #   2. the trace holds exactly the munmap calls the program reports making, with the same
 #      arguments and results, in order;
-#   3. the program ends in exit(0) (munmap_and_exit ends the thread with exit, not exit_group).
+#   3. the program ends in munmap_and_exit's three calls, the trace's last three: rt_sigprocmask
+#      blocking every signal (strace shows the set, ~[] for all of them, and its size; qemu the
+#      set's address, and fails the call for a wrong size), the munmap, and exit(0) (the thread,
+#      not exit_group).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=ci/targets.sh
@@ -33,7 +36,8 @@ echo "freestanding $target: $(stat -c %s "$binary") bytes, stripped"
 # the tracer (which passes on the exit status) records them from the outside.
 if [ "$mode" = native ]; then
     command -v strace >/dev/null || fail "strace not found: apt-get install strace"
-    strace -f -o "$out/trace.log" -e trace=munmap,exit,exit_group "$binary" >"$out/program.log"
+    strace -f -o "$out/trace.log" -e trace=munmap,exit,exit_group,rt_sigprocmask "$binary" \
+        >"$out/program.log"
     status=$?
     result_field='\1' # strace names the errno: -1 EINVAL (Invalid argument)
 else
@@ -69,8 +73,13 @@ calls=$(wc -l <"$out/program.calls")
     fail "the program's log is not what this script reads: $out/program.log"
 diff -u "$out/program.calls" "$out/trace.calls" ||
     fail "the trace differs from the program's own record (above: - program, + trace)"
-grep -qE '^([0-9]+ +)?exit\(0\)' "$out/trace.log" || fail "no exit(0) in the trace"
+blocked='^([0-9]+ +)?rt_sigprocmask\(SIG_BLOCK, ?(~\[\], NULL, [0-9]+\) += 0|0x[0-9a-f]+,NULL\) = 0)$'
+mapfile -t last < <(grep -E '^([0-9]+ +)?(rt_sigprocmask|munmap|exit)' "$out/trace.log" | tail -n 3)
+[[ ${last[0]:-} =~ $blocked ]] && [[ ${last[1]:-} =~ ^([0-9]+\ +)?munmap\( ]] &&
+    [[ ${last[2]:-} =~ ^([0-9]+\ +)?exit\(0\) ]] ||
+    fail "the trace does not end in rt_sigprocmask(SIG_BLOCK, <every signal>) = 0, munmap, exit(0): $(printf '%s | ' "${last[@]}")"
 ! grep -qE 'exit_group' "$out/trace.log" || fail "exit_group in the trace: expected exit"
+echo "freestanding $target $mode: ends in ${last[0]}; ${last[2]}"
 echo "freestanding $target $mode: ok, $calls munmap calls match the trace"
 cat "$out/trace.calls"
 [ "$mode" = native ] || exit 0

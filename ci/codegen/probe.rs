@@ -1,5 +1,6 @@
-//! The codegen probe: one out-of-line function that calls `munmap` and returns its result.
-//! ci/codegen.sh builds it as a crate of its own and disassembles `probe_munmap`.
+//! The codegen probes: out-of-line functions that call `munmap` (and return its result) and
+//! `munmap_and_exit`.
+//! ci/codegen.sh builds them as a crate of their own and disassembles each.
 #![no_std]
 
 use core::ffi::c_void;
@@ -12,4 +13,13 @@ use munmap::{munmap, Errno};
 pub unsafe fn probe_munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
     // SAFETY: forwarded to the caller.
     unsafe { munmap(addr, len) }
+}
+
+/// # Safety
+/// As for `munmap_and_exit`.
+#[no_mangle]
+#[inline(never)]
+pub unsafe fn probe_munmap_and_exit(addr: *mut c_void, len: usize, status: i32) -> ! {
+    // SAFETY: forwarded to the caller.
+    unsafe { munmap::munmap_and_exit(addr, len, status) }
 }
