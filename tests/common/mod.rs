@@ -25,7 +25,9 @@ pub fn address_space_lock() -> MutexGuard<'static, ()> {
 
 /// Anonymous read-write pages made with libc's mmap, page `i` filled with `fill_byte(i)`, between
 /// two inaccessible guard pages. The guards keep the holes a test punches small and enclosed, so
-/// that nothing else the process maps meanwhile (a new test thread's stack, say) fits in them.
+/// that nothing else the process maps meanwhile fits in them: a new test thread's stack does
+/// not, but the alternate signal stack std maps for it (`SIGSTKSZ`, 8 KiB, and a guard page)
+/// fits a hole of 3 pages or more.
 /// Dropping it unmaps the whole reservation with libc's munmap, not the code under test.
 pub struct Pages {
     base: *mut u8,
