@@ -21,7 +21,7 @@ I686_LOADER=(/usr/i686-linux-gnu/lib/ld-linux.so.2 --library-path /usr/i686-linu
 CALLS=1000
 BENCH=(cargo bench -q -p munmap-benches --bench interleaved)
 
-for target in x86_64-unknown-linux-gnu i686-unknown-linux-gnu; do
+for target in "${BENCH_TARGETS[@]}"; do
     loader=()
     [[ $target == i686-* ]] && loader=("${I686_LOADER[@]}")
     var=CARGO_TARGET_$(cargo_env_name "$target")_RUNNER

@@ -160,11 +160,24 @@ gnu_triple() {
     esac
 }
 
-# The Debian packages: qemu-user, strace, and each suite target's C cross compiler and C library
-# (ci/test.sh checks that every gnu_triple has its gcc). Never gcc-multilib: it removes the cross
-# compilers.
+# The Debian packages ci/test.sh installs, each with what needs it (ci/test.sh checks that every
+# gnu_triple has its gcc, and fails a test that skips for want of a package). Never
+# gcc-multilib: it removes the cross compilers.
 APT_PACKAGES=(
-    qemu-user strace linux-libc-dev
+    # The host's C compiler and C library: rustc links the host's programs with cc, and the
+    # benchmarks' criterion builds C (the alloca crate) for BENCH_TARGETS.
+    gcc libc6-dev
+    # qemu-user runs the suite and the freestanding program of every foreign target; strace
+    # traces the freestanding program and injects results into it (ci/freestanding.sh,
+    # ci/inject.sh).
+    qemu-user strace
+    # The host's uapi headers: tests/nr_headers.rs checks munmap_and_exit's and munmap's numbers
+    # (x86_64, x32, the generic table), the audit values and the generic errno table against them.
+    linux-libc-dev
+    # Per suite target, its C cross compiler, which links its test binaries (and, for
+    # big-endian powerpc64 and 32-bit sparc, the freestanding program), and its C library, with
+    # which qemu-user runs the suite and whose uapi headers tests/nr_headers.rs checks that
+    # architecture's numbers and errno table against.
     gcc-i686-linux-gnu libc6-dev-i386-cross
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross
     gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
@@ -178,7 +191,13 @@ APT_PACKAGES=(
     gcc-mipsel-linux-gnu libc6-dev-mipsel-cross
     gcc-mips64el-linux-gnuabi64 libc6-dev-mips64el-cross
     gcc-sparc64-linux-gnu libc6-dev-sparc64-cross
+    # m68k runs nothing here, but tests/nr_headers.rs checks its numbers against its headers.
+    libc6-dev-m68k-cross
 )
+
+# The targets whose benchmarks ci/bench.sh runs (natively), and on which ci/test.sh builds them
+# with clippy; the other suite targets' clippy leaves them out, and with them criterion's C.
+BENCH_TARGETS=(x86_64-unknown-linux-gnu i686-unknown-linux-gnu)
 
 # cargo_env_name TARGET: the target's part of Cargo's CARGO_TARGET_<TRIPLE>_* variables.
 cargo_env_name() {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ci/test.sh [TARGET-GLOB...]: the whole test suite, on every target, from a fresh Debian/Ubuntu
 # machine. ci/targets.sh lists the targets and how each is tested. It
-#   - installs what is missing: qemu-user, strace and each suite target's C cross compiler and C
-#     library (apt); the rustup targets, clippy, rustfmt, llvm-tools, rust-src (for the stable
+#   - installs what is missing: ci/targets.sh's APT_PACKAGES (the host's C compiler, qemu-user,
+#     strace, uapi headers, each suite target's C cross compiler and C library; each with its
+#     reason there); the rustup targets, clippy, rustfmt, llvm-tools, rust-src (for the stable
 #     rustc's mips core in ci/stable-refusal.sh), the MSRV toolchain and a pinned nightly with
 #     rust-src and miri;
 #   - checks rustfmt; clippy -D warnings (on the library for every target, in the survey; on
@@ -30,7 +31,9 @@
 # With TARGET-GLOBs (such as 'x86_64*' 'mips*'), the steps for targets run only for the targets
 # that match, the survey included: a quick run while working on some targets.
 # Tests that cannot run under an emulator print "SKIPPED <test>: <reason>" (shown by
-# --show-output); they are counted.
+# --show-output); they are counted. A skip whose reason is a missing package, "(apt-get install
+# PKG)", is counted as a failure that names PKG: this script installs every package a step needs
+# (ci/targets.sh's APT_PACKAGES), so such a skip is a package missing from that list.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 0 ] || export MUNMAP_TARGETS="$*"
@@ -139,6 +142,14 @@ run_logged() {
     passed=$((passed - skipped))
     # A build error or a crashed test binary prints no failed count: count it as one failure.
     [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+    # A skip for want of a package this script should have installed is a failure.
+    local unmet
+    unmet=$(grep -c '^SKIPPED .*(apt-get install [^)]*)' "$log")
+    if [ "$unmet" -gt 0 ]; then
+        sed -n 's/^SKIPPED .*(apt-get install \([^)]*\)).*/\1/p' "$log" | sort -u |
+            sed 's/^/FAILED: a test skipped for want of /; s/$/, which ci\/targets.sh'"'"'s APT_PACKAGES must install/'
+        skipped=$((skipped - unmet)) failed=$((failed + unmet))
+    fi
     record "$name" "$label" "$passed" "$failed" "$skipped"
 }
 
@@ -227,13 +238,16 @@ check "rustfmt freestanding" cargo fmt --manifest-path "$FREESTANDING/Cargo.toml
 check "rustfmt miri-dependent" cargo fmt --manifest-path "$MIRI_DEPENDENT/Cargo.toml" -- --check
 check "clippy miri-dependent" \
     sh -c "cd $MIRI_DEPENDENT && cargo clippy -q --all-targets -- -D warnings"
-# clippy on the crate with its tests, examples and benchmarks where the suite runs; on the
-# library and examples where rustup has the standard library but the suite cannot run (the tests
-# and benchmarks use C library items, e.g. glibc's errno location, that bionic lacks); on the
-# library for every target in the survey below; and on the freestanding program where it runs
-# (--release: its build then reuses the core built here).
+# clippy on the crate with its tests and examples where the suite runs, with the benchmarks too
+# where they run (BENCH_TARGETS); on the library and examples where rustup has the standard
+# library but the suite cannot run (the tests and benchmarks use C library items, e.g. glibc's
+# errno location, that bionic lacks); on the library for every target in the survey below; and
+# on the freestanding program where it runs (--release: its build then reuses the core built
+# here).
 for target in $(targets std=rustup suite='[nq]*'); do
-    check "clippy $target" cargo clippy -q --workspace --target "$target" --all-targets \
+    packages=(-p munmap)
+    [[ " ${BENCH_TARGETS[*]} " == *" $target "* ]] && packages=(--workspace)
+    check "clippy $target" cargo clippy -q "${packages[@]}" --target "$target" --all-targets \
         --features std -- -D warnings
 done
 for target in $(targets std=rustup suite=-); do
