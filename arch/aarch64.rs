@@ -9,6 +9,7 @@
 //!   (0) in `x0`, the set's address in `x1`, NULL in `x2`, its size (8) in `x3`
 //! - seccomp: `AUDIT_ARCH_AARCH64`, 215, for either byte order
 //! - errors: Linux's generic table
+//! - decode: `Errno::from_negated` (a comparison LLVM makes a select: csel)
 
 use core::arch::asm;
 use core::ffi::c_void;

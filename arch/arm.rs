@@ -10,6 +10,7 @@
 //!   (0) in `r0`, the set's address in `r1`, NULL in `r2`, its size (8) in `r3`
 //! - seccomp: `AUDIT_ARCH_ARM`, 91, for either byte order
 //! - errors: Linux's generic table
+//! - decode: `Errno::from_negated` (a comparison LLVM makes a select: conditional execution)
 //!
 //! In Thumb mode `r7` is the frame pointer, which cannot be an `asm!` operand: the number comes
 //! in through another register and is swapped into `r7` around the trap, which restores the

@@ -11,6 +11,7 @@
 //!   (0) in `a0`, the set's address in `a1`, NULL in `a2`, its size (8) in `a3`
 //! - seccomp: `AUDIT_ARCH_CSKY`, 215
 //! - errors: Linux's generic table
+//! - decode: `Errno::from_negated` (a comparison LLVM makes a select: conditional moves)
 //!
 //! `r7`, the number register, is LLVM's base pointer and cannot be an `asm!` operand: the
 //! number comes in through another register and is swapped into `r7` around the trap, which

@@ -11,6 +11,7 @@
 //!   (0) in `r0`, the set's address in `r1`, NULL in `r2`, its size (8) in `r3`
 //! - seccomp: `AUDIT_ARCH_HEXAGON`, 215
 //! - errors: Linux's generic table
+//! - decode: `Errno::from_negated` (a comparison LLVM makes a select: mux)
 
 use core::arch::asm;
 use core::ffi::c_void;

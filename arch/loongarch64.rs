@@ -10,6 +10,7 @@
 //!   (0) in `$a0`, the set's address in `$a1`, NULL in `$a2`, its size (8) in `$a3`
 //! - seccomp: `AUDIT_ARCH_LOONGARCH64`, 215
 //! - errors: Linux's generic table
+//! - decode: `Errno::from_negated` (a comparison LLVM makes a select: maskeqz and masknez)
 
 use core::arch::asm;
 use core::ffi::c_void;

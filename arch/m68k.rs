@@ -10,6 +10,7 @@
 //!   (0) in `%d1`, the set's address in `%d2`, NULL in `%d3`, its size (8) in `%d4`
 //! - seccomp: `AUDIT_ARCH_M68K`, 91
 //! - errors: Linux's generic table
+//! - decode: `Errno::from_negated_no_select`: m68k has no conditional move
 
 use core::arch::asm;
 use core::ffi::c_void;
@@ -41,7 +42,7 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
             options(nostack),
         );
     }
-    Errno::from_negated(ret)
+    Errno::from_negated_no_select(ret)
 }
 
 /// rt_sigprocmask(2) blocking every signal, munmap(2), then exit(2) of the calling thread, with

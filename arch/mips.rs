@@ -17,6 +17,7 @@
 //!   `AUDIT_ARCH_MIPSEL64` (n64), with the number as above (`syscall_get_arch` in
 //!   `arch/mips/include/asm/syscall.h`)
 //! - errors: MIPS's own table (`arch/mips/include/uapi/asm/errno.h`)
+//! - decode: `Errno::from_flagged` (arithmetic, cheapest here)
 //!
 //! Three of these registers cannot be operands of Rust's `asm!`. `$1` (at), which Rust refuses
 //! as the assembler's temporary but LLVM allocates like any other register (it is not in

@@ -12,6 +12,7 @@
 //! - seccomp: `AUDIT_ARCH_PPC`, `AUDIT_ARCH_PPC64` or `AUDIT_ARCH_PPC64LE`, 91
 //! - errors: Linux's generic table, but for `EDEADLOCK`, 58
 //!   (`arch/powerpc/include/uapi/asm/errno.h`)
+//! - decode: `Errno::from_flagged` (arithmetic, cheapest here)
 //!
 //! The flag decides, as in glibc: with `cr0.SO` set, `r3` is the error number; with it clear,
 //! `r3` is the call's value, which for munmap is 0. The asm copies the flag into `r4` (which

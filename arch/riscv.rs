@@ -9,6 +9,7 @@
 //!   (0) in `a0`, the set's address in `a1`, NULL in `a2`, its size (8) in `a3`
 //! - seccomp: `AUDIT_ARCH_RISCV32` or `AUDIT_ARCH_RISCV64`, 215
 //! - errors: Linux's generic table
+//! - decode: `Errno::from_negated` with Zbb (`minu`), else `from_negated_no_select` (no select)
 
 use core::arch::asm;
 use core::ffi::c_void;
@@ -44,7 +45,12 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
             options(nostack, preserves_flags),
         );
     }
-    Errno::from_negated(ret)
+    // With Zbb (`minu`), LLVM saturates without a branch; rv64gc and rv32gc have no select.
+    if cfg!(target_feature = "zbb") {
+        Errno::from_negated(ret)
+    } else {
+        Errno::from_negated_no_select(ret)
+    }
 }
 
 /// rt_sigprocmask(2) blocking every signal, munmap(2), then exit(2) of the calling thread, with

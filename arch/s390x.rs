@@ -9,6 +9,7 @@
 //!   (0) in `r2`, the set's address in `r3`, NULL in `r4`, its size (8) in `r5`
 //! - seccomp: `AUDIT_ARCH_S390X`, 91
 //! - errors: Linux's generic table
+//! - decode: `Errno::from_negated_no_select`: the baseline (z10) has no load-on-condition
 
 use core::arch::asm;
 use core::ffi::c_void;
@@ -40,7 +41,7 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
             options(nostack, preserves_flags),
         );
     }
-    Errno::from_negated(ret)
+    Errno::from_negated_no_select(ret)
 }
 
 /// rt_sigprocmask(2) blocking every signal, munmap(2), then exit(2) of the calling thread, with

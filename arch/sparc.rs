@@ -12,6 +12,7 @@
 //!   (1) in `%o0`, the set's address in `%o1`, NULL in `%o2`, its size (8) in `%o3`
 //! - seccomp: `AUDIT_ARCH_SPARC64` or `AUDIT_ARCH_SPARC`, 73
 //! - errors: SPARC's own table (`arch/sparc/include/uapi/asm/errno.h`)
+//! - decode: `Errno::from_carry` (comparisons SPARC's conditional moves make branch-free)
 //!
 //! `%g1` cannot be an `asm!` operand (LLVM reserves it as a scratch register for its own
 //! prologues and never keeps a value in it), so the asm sets it itself. sparc64 reads the carry

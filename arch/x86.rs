@@ -9,6 +9,7 @@
 //!   (0) in `ebx`, the set's address in `ecx`, NULL in `edx`, its size (8) in `esi`
 //! - seccomp: `AUDIT_ARCH_I386`, 91
 //! - errors: Linux's generic table
+//! - decode: `Errno::from_negated` (a comparison LLVM makes a select: cmov)
 //! - fast entry: `call` to `__kernel_vsyscall` (the vDSO address in `AT_SYSINFO`) takes the
 //!   same registers as `int 0x80` and keeps all but `eax`; being a call, it uses the stack and
 //!   may change the flags

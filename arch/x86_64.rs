@@ -11,6 +11,8 @@
 //!   size (8) in `r10`; the full set is 8 bytes of ones in `.rodata`, reached `rip`-relative
 //! - seccomp: `AUDIT_ARCH_X86_64` for both, with the number above
 //! - errors: Linux's generic table
+//! - decode: `Errno::from_negated64` (a comparison LLVM makes a select: cmov), the result being
+//!   64 bits wide on x32 too
 
 use core::arch::asm;
 use core::ffi::c_void;
@@ -53,10 +55,8 @@ pub(crate) unsafe fn munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> 
             options(nostack, preserves_flags),
         );
     }
-    // On x32 a `usize` is 32 bits: 0 and -errno are the 64-bit result sign-extended from 32;
-    // any other value, which only a tracer can put there, is kept outside the contract (1).
-    let fits = cfg!(target_pointer_width = "64") || ret as i32 as i64 as u64 == ret;
-    Errno::from_negated(if fits { ret as usize } else { 1 })
+    // 64 bits wide on x32 too, where a `usize` is 32.
+    Errno::from_negated64(ret)
 }
 
 /// rt_sigprocmask(2) blocking every signal, munmap(2), then exit(2) of the calling thread, with

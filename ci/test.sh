@@ -11,6 +11,8 @@
 #     where it runs); rustdoc -D warnings, also as docs.rs builds the documentation;
 #   - runs the test suite natively and under qemu-user where ci/targets.sh says, with the
 #     standard library from rustup or built from source by the pinned nightly;
+#   - runs the decodes against the contract over every 32-bit register value natively on i686
+#     and the boundaries and 10^8 random values on x86_64, in a release build;
 #   - injects every errno, and forged success values, into a real munmap call with strace and
 #     checks the decode against strace's report, natively (ci/inject.sh);
 #   - runs what makes sense under Miri (ci/miri.sh);
@@ -279,6 +281,17 @@ for target in $(targets suite='native*'); do
 done
 for target in $(targets suite='*qemu'); do
     run_tests_under_qemu "$target"
+done
+
+# The decodes against the contract for every register value tried, in a release build,
+# natively: every 32-bit value on i686, the boundaries and 10^8 random values on x86_64
+# (src/errno/tests.rs; the suite above ran them on fewer values, unoptimised).
+for target in $(targets suite='native*' std=rustup); do
+    runner=()
+    [ "$target" = i686-unknown-linux-gnu ] && runner=("CARGO_TARGET_$(cargo_env_name "$target")_RUNNER=$I686_LOADER --library-path ${I686_LOADER%/*}")
+    run_logged "decode $target, every value tried" "native, release" \
+        "$LOGS/test-decode-$target.log" env "${runner[@]}" cargo test -q --release --lib \
+        --target "$target" decode -- --show-output
 done
 
 # strace as the judge of the decode: every errno, and forged success values, injected into a

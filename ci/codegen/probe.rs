@@ -15,6 +15,18 @@ pub unsafe fn probe_munmap(addr: *mut c_void, len: usize) -> Result<(), Errno> {
     unsafe { munmap(addr, len) }
 }
 
+/// The shape most callers have (dlmalloc checks `is_ok()`; memmap2 and stacker drop the result):
+/// only whether the call failed.
+///
+/// # Safety
+/// As for `munmap`.
+#[no_mangle]
+#[inline(never)]
+pub unsafe fn probe_munmap_is_err(addr: *mut c_void, len: usize) -> bool {
+    // SAFETY: forwarded to the caller.
+    unsafe { munmap(addr, len) }.is_err()
+}
+
 /// # Safety
 /// As for `munmap_and_exit`.
 #[no_mangle]
