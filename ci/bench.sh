@@ -3,7 +3,9 @@
 #   1. benches/benches/interleaved.rs: every variant once per round, in rotating order;
 #      medians of the per-round ratios (to ours, and to libc).
 #   2. user-space instructions per call, counted by callgrind (deterministic): 1000 calls of
-#      each variant on the empty-range workload, collected only inside the variant's function.
+#      each variant on the empty-range workload, collected only inside the variant's function,
+#      in both of the shapes callers have: reading the number, and `_is_err` (only whether the
+#      call failed).
 # The benchmarks are the workspace member munmap-benches (benches/Cargo.toml). Criterion's own
 # report: cargo bench -p munmap-benches --bench munmap [--target i686-unknown-linux-gnu].
 # Installs valgrind if missing (as root; otherwise says how).
@@ -31,8 +33,9 @@ for target in "${BENCH_TARGETS[@]}"; do
     env "${runner[@]}" "${BENCH[@]}" --target "$target" || exit 1
 
     echo "== $target: user-space instructions per call (callgrind, $CALLS calls, empty range)"
-    variants=(ours libc rustix syscalls floor_getppid)
-    [[ $target == i686-* ]] && variants=(ours ours_vsyscall libc rustix syscalls floor_getppid)
+    variants=(ours libc rustix syscalls ours_is_err libc_is_err rustix_is_err syscalls_is_err
+        floor_getppid)
+    [[ $target == i686-* ]] && variants=(ours ours_vsyscall "${variants[@]:1}")
     for variant in "${variants[@]}"; do
         runner="valgrind --tool=callgrind --callgrind-out-file=/dev/null"
         runner+=" --toggle-collect=bench_${variant%_getppid} ${loader[*]}"

@@ -120,7 +120,7 @@
 //! - [`seccomp`]: `(AUDIT_ARCH_*, number)` for munmap on every supported architecture.
 //! - `Vsyscall` (x86 only): munmap through the vDSO's `__kernel_vsyscall`, found through
 //!   `AT_SYSINFO`, with `int 0x80` as the fallback. In a VM, `int 0x80` can take many times as
-//!   long as that entry (about 19 times in the README's measurement).
+//!   long as that entry (67 times in `benches/README.md`'s measurement).
 //!
 //! # Features
 //!

@@ -1,9 +1,11 @@
 //! The variants and workloads both benchmark harnesses share.
 //!
-//! Every variant has the same shape, `fn(addr, len) -> i32` (0 or the errno), is out of line and
-//! unmangled (so that callgrind can count its instructions by name), and makes one munmap the
-//! way a user of that crate would. `floor` makes the cheapest system call there is instead
-//! (getppid, through libc): the cost of entering the kernel at all.
+//! Every variant has the same shape, `fn(addr, len) -> i32`, is out of line and unmangled (so
+//! that callgrind can count its instructions by name), and makes one munmap the way a user of
+//! that crate would, in one of the two shapes callers have: reading the number (0 or the errno),
+//! or, `_is_err`, only whether the call failed (as dlmalloc does; memmap2 and stacker drop the
+//! result). `floor` makes the cheapest system call there is instead (getppid, through libc):
+//! the cost of entering the kernel at all.
 
 #![allow(dead_code)] // each harness uses its own subset
 
@@ -22,9 +24,41 @@ pub fn variants() -> Vec<Variant> {
         ("libc", bench_libc as unsafe fn(*mut c_void, usize) -> i32),
         ("rustix", bench_rustix),
         ("syscalls", bench_syscalls),
+        ("ours_is_err", bench_ours_is_err),
+        ("libc_is_err", bench_libc_is_err),
+        ("rustix_is_err", bench_rustix_is_err),
+        ("syscalls_is_err", bench_syscalls_is_err),
         ("floor_getppid", bench_floor),
     ]);
     all
+}
+
+#[no_mangle]
+#[inline(never)]
+pub unsafe fn bench_ours_is_err(addr: *mut c_void, len: usize) -> i32 {
+    // SAFETY: the workloads pass ranges of their own.
+    i32::from(unsafe { munmap::munmap(addr, len) }.is_err())
+}
+
+#[no_mangle]
+#[inline(never)]
+pub unsafe fn bench_libc_is_err(addr: *mut c_void, len: usize) -> i32 {
+    // SAFETY: the workloads pass ranges of their own.
+    i32::from(unsafe { libc::munmap(addr, len) } != 0)
+}
+
+#[no_mangle]
+#[inline(never)]
+pub unsafe fn bench_rustix_is_err(addr: *mut c_void, len: usize) -> i32 {
+    // SAFETY: the workloads pass ranges of their own.
+    i32::from(unsafe { rustix::mm::munmap(addr, len) }.is_err())
+}
+
+#[no_mangle]
+#[inline(never)]
+pub unsafe fn bench_syscalls_is_err(addr: *mut c_void, len: usize) -> i32 {
+    // SAFETY: the workloads pass ranges of their own.
+    i32::from(unsafe { syscalls::syscall2(syscalls::Sysno::munmap, addr as usize, len) }.is_err())
 }
 
 #[no_mangle]
