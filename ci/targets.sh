@@ -193,6 +193,10 @@ APT_PACKAGES=(
     gcc-sparc64-linux-gnu libc6-dev-sparc64-cross
     # m68k runs nothing here, but tests/nr_headers.rs checks its numbers against its headers.
     libc6-dev-m68k-cross
+    # libseccomp, which tests/libseccomp builds filters with, natively on x86_64 and on i686;
+    # Debian has no cross package of it, so i686's is multiarch (ci/test.sh adds the i386
+    # architecture for it).
+    libseccomp-dev libseccomp-dev:i386
 )
 
 # The targets whose benchmarks ci/bench.sh runs (natively), and on which ci/test.sh builds them

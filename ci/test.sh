@@ -15,6 +15,10 @@
 #     and the boundaries and 10^8 random values on x86_64, in a release build;
 #   - injects every errno, and forged success values, into a real munmap call with strace and
 #     checks the decode against strace's report, natively (ci/inject.sh);
+#   - builds seccomp filters with libseccomp and runs munmap under them, and checks every
+#     (arch, nr) pair libseccomp knows against its own, natively (tests/libseccomp);
+#   - checks the freestanding program's munmap calls against the kernel's sys_enter_munmap and
+#     sys_exit_munmap tracepoints, natively, as root (ci/tracepoint.sh);
 #   - runs what makes sense under Miri (ci/miri.sh);
 #   - runs every example, each checking what it shows, natively and under qemu-aarch64;
 #   - checks what `cargo package` ships, and builds the crate from that tarball;
@@ -73,6 +77,12 @@ install_apt_packages() {
         sudo=(sudo)
     fi
     echo "== installing ${missing[*]}"
+    # A package of another architecture (pkg:i386) needs it among dpkg's foreign ones.
+    local arch
+    for arch in $(printf '%s\n' "${missing[@]}" | sed -n 's/.*:\(.*\)/\1/p' | sort -u); do
+        dpkg --print-foreign-architectures | grep -qx "$arch" ||
+            "${sudo[@]}" dpkg --add-architecture "$arch" || die "dpkg --add-architecture $arch failed"
+    done
     "${sudo[@]}" apt-get update -q &&
         DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends \
             "${missing[@]}" || die "apt-get install ${missing[*]} failed"
@@ -193,8 +203,8 @@ msrv_build() {
 }
 
 # package_check: what `cargo package` ships holds the library, the README, the changelog and
-# both licences, and nothing of ci/, the benchmarks, Cross.toml or the freestanding and Miri
-# crates; then `cargo package` builds the crate from that tarball.
+# both licences, and nothing of ci/, the benchmarks, Cross.toml or the freestanding, Miri and
+# libseccomp crates; then `cargo package` builds the crate from that tarball.
 package_check() {
     local list file
     list=$(cargo package --list --allow-dirty) || return 1
@@ -203,7 +213,7 @@ package_check() {
         LICENSE-APACHE; do
         grep -qx "$file" <<<"$list" || { echo "the package lacks $file" && return 1; }
     done
-    if grep -E '^(ci|\.ci|benches|tests/freestanding|tests/miri-dependent)/|^Cross\.toml$' \
+    if grep -E '^(ci|\.ci|benches|tests/(freestanding|miri-dependent|libseccomp))/|^Cross\.toml$' \
         <<<"$list"; then
         echo "the package holds the files above, which no user needs" && return 1
     fi
@@ -235,11 +245,19 @@ export_linkers
 
 FREESTANDING=tests/freestanding
 MIRI_DEPENDENT=tests/miri-dependent
+LIBSECCOMP=tests/libseccomp
 check rustfmt cargo fmt --all -- --check
 check "rustfmt freestanding" cargo fmt --manifest-path "$FREESTANDING/Cargo.toml" -- --check
 check "rustfmt miri-dependent" cargo fmt --manifest-path "$MIRI_DEPENDENT/Cargo.toml" -- --check
+check "rustfmt libseccomp" cargo fmt --manifest-path "$LIBSECCOMP/Cargo.toml" -- --check
 check "clippy miri-dependent" \
     sh -c "cd $MIRI_DEPENDENT && cargo clippy -q --all-targets -- -D warnings"
+# The judges' targets: natively, where the suite and the freestanding program run (x86_64, i686).
+JUDGE_TARGETS=$(targets suite='native*' freestanding='native*')
+for target in $JUDGE_TARGETS; do
+    check "clippy libseccomp $target" sh -c \
+        "cd $LIBSECCOMP && cargo clippy -q --all-targets --target $target -- -D warnings"
+done
 # clippy on the crate with its tests and examples where the suite runs, with the benchmarks too
 # where they run (BENCH_TARGETS); on the library and examples where rustup has the standard
 # library but the suite cannot run (the tests and benchmarks use C library items, e.g. glibc's
@@ -296,8 +314,22 @@ done
 
 # strace as the judge of the decode: every errno, and forged success values, injected into a
 # real munmap call of the freestanding program (ci/inject.sh), natively.
-for target in $(targets suite='native*' freestanding='native*'); do
+for target in $JUDGE_TARGETS; do
     run_logged "inject $target" strace "$LOGS/test-inject-$target.log" ci/inject.sh "$target"
+done
+
+# libseccomp as judge: filters built with it, and its numbers for every pair it knows
+# (tests/libseccomp), natively; i686's test binary runs with the i386 libseccomp.
+for target in $JUDGE_TARGETS; do
+    run_logged "libseccomp $target" native "$LOGS/test-libseccomp-$target.log" sh -c \
+        "cd $LIBSECCOMP && cargo test -q --target $target -- --show-output"
+done
+
+# The kernel's own view: the freestanding program under the sys_enter_munmap and
+# sys_exit_munmap tracepoints (ci/tracepoint.sh), natively, as root.
+for target in $JUDGE_TARGETS; do
+    run_logged "tracepoint $target" tracefs "$LOGS/test-tracepoint-$target.log" \
+        ci/tracepoint.sh "$target"
 done
 
 # Miri: the tests that make sense under it, a dependent crate's, and what Miri must refuse.

@@ -11,7 +11,11 @@
 //!
 //! - libseccomp: `seccomp_rule_add(ctx, action, SCMP_SYS(munmap), 0)` resolves the number per
 //!   architecture itself; `seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, "munmap")` gives
-//!   `X86_64.nr`, and libseccomp's `SCMP_ARCH_*` values are these `AUDIT_ARCH_*` values.
+//!   `X86_64.nr`. Its `SCMP_ARCH_*` tokens are these `AUDIT_ARCH_*` values but one:
+//!   `SCMP_ARCH_X32` (0x4000003e) is a token of libseccomp's own, and the filter it builds for
+//!   x32 matches `AUDIT_ARCH_X86_64`, which is what [`X32`]`.arch` holds. `tests/libseccomp`
+//!   checks every pair libseccomp 2.5.4 knows (all but riscv32, loongarch64, sparc, sparc64,
+//!   m68k, hexagon and csky) against its resolver and the filters it exports.
 //! - seccompiler: the rule map is keyed by the number (`MUNMAP.nr as i64`) and the filter is
 //!   built for one `TargetArch`, which it turns into the same audit value.
 //! - a hand-written filter:
