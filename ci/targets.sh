@@ -160,6 +160,23 @@ gnu_triple() {
     esac
 }
 
+# qemu_runner TARGET: the command that runs TARGET's test binaries under qemu-user: with the
+# cross C library as the guest's root (-L) and, for its loader, as the first place to look for
+# libraries. The loader also reads the host's /etc/ld.so.cache, which names the host's own
+# libraries of that architecture when a multiarch one is installed (libc6:i386 here, which
+# libseccomp-dev:i386 brings): qemu-i386 then ran the cross loader with the host's libc.so.6, a
+# different build, and every test binary hung in its first pthread_create. LD_LIBRARY_PATH,
+# set in the guest only (-E), comes before the cache.
+qemu_runner() {
+    local qemu triple
+    qemu=$(qemu_for "$1") || return 1
+    if triple=$(gnu_triple "$1"); then
+        echo "$qemu -L /usr/$triple -E LD_LIBRARY_PATH=/usr/$triple/lib"
+    else
+        echo "$qemu"
+    fi
+}
+
 # The Debian packages ci/test.sh installs, each with what needs it (ci/test.sh checks that every
 # gnu_triple has its gcc, and fails a test that skips for want of a package). Never
 # gcc-multilib: it removes the cross compilers.

@@ -118,12 +118,18 @@ check_tools() {
     done
 }
 
-# Results, one row per step: name, runner, passed, failed, skipped.
+# Results, one row per step: name, runner, passed, failed, skipped, seconds (since STARTED,
+# which each step sets when it starts).
 ROWS=()
 FAILED=0
+STARTED=$SECONDS
+# A step that runs tests and takes longer than this is stopped and counted as failed: a hung
+# test binary (qemu-i386 once hung in the first pthread_create, see qemu_runner) fails its step
+# instead of the whole run. It is well above any step's time (the summary's last column).
+STEP_LIMIT=1200
 
 record() {
-    ROWS+=("$1|$2|$3|$4|$5")
+    ROWS+=("$1|$2|$3|$4|$5|$((SECONDS - STARTED))")
     [ "$4" = 0 ] || FAILED=1
 }
 
@@ -132,6 +138,7 @@ check() {
     local name=$1
     shift
     echo "== $name: $*"
+    STARTED=$SECONDS
     if "$@"; then record "$name" - 1 0 0; else record "$name" - 0 1 0; fi
 }
 
@@ -142,7 +149,13 @@ run_logged() {
     local name=$1 label=$2 log=$3
     shift 3
     echo "== $name, $label: $*"
-    "$@" 2>&1 | tee "$log"
+    STARTED=$SECONDS
+    {
+        timeout -k 30 "$STEP_LIMIT" "$@" 2>&1
+        code=$?
+        [ $code -ne 124 ] || echo "FAILED: stopped after $STEP_LIMIT s (STEP_LIMIT)"
+        exit $code
+    } | tee "$log"
     local status=${PIPESTATUS[0]} passed failed skipped
     read -r passed failed < <(awk '/^test result:/ {
         for (i = 1; i < NF; i++) {
@@ -179,10 +192,10 @@ run_tests() {
 
 # run_tests_under_qemu TARGET: the suite under TARGET's qemu-user, with its C library.
 run_tests_under_qemu() {
-    local target=$1 qemu sysroot=()
-    qemu=$(qemu_for "$target")
-    gnu_triple "$target" >/dev/null && sysroot=(-L "/usr/$(gnu_triple "$target")")
-    run_tests "$target" "$qemu" "$qemu" "${sysroot[@]}"
+    local target=$1 runner
+    runner=$(qemu_runner "$target") || return 1
+    # shellcheck disable=SC2086 # the runner's words
+    run_tests "$target" "$(qemu_for "$target")" $runner
 }
 
 # msrv_build: the library alone, as a dependent crate on the MSRV toolchain builds it. The
@@ -222,11 +235,13 @@ package_check() {
 
 print_summary() {
     local total_passed=0 total_failed=0 total_skipped=0 row name runner passed failed skipped
+    local seconds
     echo
-    printf '%-52s %-16s %7s %7s %8s\n' step runner passed failed skipped
+    printf '%-52s %-16s %7s %7s %8s %6s\n' step runner passed failed skipped s
     for row in "${ROWS[@]}"; do
-        IFS='|' read -r name runner passed failed skipped <<<"$row"
-        printf '%-52s %-16s %7s %7s %8s\n' "$name" "$runner" "$passed" "$failed" "$skipped"
+        IFS='|' read -r name runner passed failed skipped seconds <<<"$row"
+        printf '%-52s %-16s %7s %7s %8s %6s\n' "$name" "$runner" "$passed" "$failed" "$skipped" \
+            "$seconds"
         total_passed=$((total_passed + passed))
         total_failed=$((total_failed + failed))
         total_skipped=$((total_skipped + skipped))
@@ -336,8 +351,8 @@ done
 run_logged "miri x86_64-unknown-linux-gnu" miri "$LOGS/test-miri.log" ci/miri.sh
 
 # The examples, each checking what it shows: natively and under qemu-aarch64.
-AARCH64_RUNNER="CARGO_TARGET_$(cargo_env_name aarch64-unknown-linux-gnu)_RUNNER=qemu-aarch64"
-AARCH64_RUNNER+=" -L /usr/$(gnu_triple aarch64-unknown-linux-gnu)"
+AARCH64_RUNNER="CARGO_TARGET_$(cargo_env_name aarch64-unknown-linux-gnu)_RUNNER="
+AARCH64_RUNNER+=$(qemu_runner aarch64-unknown-linux-gnu)
 for example in examples/*.rs; do
     example=$(basename "$example" .rs)
     check "example $example, native" cargo run -q --example "$example"
