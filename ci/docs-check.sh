@@ -5,8 +5,9 @@
 #   2. The architectures of those targets (rustc's target_arch) are the rows of the README's
 #      architecture table and of the crate documentation's (src/lib.rs), and each is named by
 #      the compile_error! message that refuses the others.
-#   3. The architectures for which src/lib.rs turns on asm_experimental_arch are those of the
-#      targets the table marks "nightly only".
+#   3. build.rs's table of architectures holds exactly those of the targets, and the ones it
+#      knows no stable release with `asm!` for (where it may turn on asm_experimental_arch) are
+#      those of the targets the table marks "nightly only".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=ci/targets.sh
@@ -45,20 +46,23 @@ for arch in $expected; do
     grep -qw "$arch" <<<"$message" || fail "the compile_error! message does not name $arch"
 done
 
-# 3. src/lib.rs turns asm_experimental_arch on for exactly the architectures of the targets the
-#    table marks "nightly only", one line each, whose comment names it.
+# 3. build.rs: `("arch", Some(minor))` or `("arch", None)`, one line each.
+since=$(sed -n 's/^    ("\([a-z0-9_]*\)", \(Some([0-9]*)\|None\)),$/\1 \2/p' build.rs)
+[ "$(cut -d' ' -f1 <<<"$since" | sort -u)" = "$expected" ] ||
+    fail "build.rs's architectures are $(cut -d' ' -f1 <<<"$since" | sort -u | xargs)," \
+        "ci/targets.sh's $(echo $expected)"
 nightly=$(for target in $(MUNMAP_TARGETS='' targets); do
     case $(target_column "$target" why) in
     *"nightly only"*) target_cfg "$target" target_arch ;;
     esac
 done | sort -u)
-gated=$(sed -n 's|^#!\[cfg_attr(target_arch = "\([a-z0-9]*\)", feature(asm_experimental_arch))\] // \1: asm! needs a nightly Rust (rust-lang/rust#93335)$|\1|p' src/lib.rs | sort -u)
+gated=$(sed -n 's/ None$//p' <<<"$since" | sort -u)
 [ "$gated" = "$nightly" ] ||
-    fail "src/lib.rs turns asm_experimental_arch on for $(echo $gated)," \
+    fail "build.rs knows no stable asm! for $(echo $gated)," \
         "ci/targets.sh's nightly-only targets are of $(echo $nightly)"
 
 [ $status -ne 0 ] ||
     echo "docs: the README's $(MUNMAP_TARGETS='' targets | wc -l) targets and the" \
         "$(echo "$expected" | wc -l) architectures of README.md and src/lib.rs agree with" \
-        "ci/targets.sh, the compile_error! message and the nightly feature's lines"
+        "ci/targets.sh, the compile_error! message and build.rs's table"
 exit $status

@@ -186,7 +186,7 @@ APT_PACKAGES=(
     gcc libc6-dev
     # qemu-user runs the suite and the freestanding program of every foreign target; strace
     # traces the freestanding program and injects results into it (ci/freestanding.sh,
-    # ci/inject.sh).
+    # ci/inject.sh), and sees that build.rs starts no process on x86_64 (ci/stable-refusal.sh).
     qemu-user strace
     # The host's uapi headers: tests/nr_headers.rs checks munmap_and_exit's and munmap's numbers
     # (x86_64, x32, the generic table), the audit values and the generic errno table against them.

@@ -27,8 +27,10 @@
 #   - runs the freestanding program (tests/freestanding: no libc, its own _start) natively or
 #     under qemu-user, checking its munmap calls against strace / qemu -strace, and natively its
 #     mmap and munmap counts against strace -c (ci/freestanding.sh);
-#   - builds the library with the MSRV toolchain, and for mips with a stable rustc, which must
-#     stop with one error that says why (ci/stable-refusal.sh);
+#   - builds the library with the MSRV toolchain;
+#   - runs build.rs for each branch with real compilers (stable, MSRV, nightly): its decision
+#     table, that it starts no process on x86_64, and that a stable rustc with a core for mips
+#     stops at it with one message that says why (ci/stable-refusal.sh);
 #   - builds the library, with clippy, for every Linux and Android target rustc knows
 #     (ci/survey.sh);
 #   - checks that the README's tables and the crate's documentation list what ci/targets.sh and
@@ -209,20 +211,23 @@ msrv_build() {
             cargo generate-lockfile -q &&
             cargo vendor vendor 2>/dev/null >.cargo/config.toml || exit 1
         for target in "${MSRV_TARGETS[@]}"; do
-            cargo "+$MSRV" build -q --offline --target "$target" &&
-                cargo "+$MSRV" build -q --offline --target "$target" --features std || exit 1
+            for features in '' std; do
+                cargo "+$MSRV" build -q --offline --target "$target" --features "$features" ||
+                    exit 1
+            done
         done
     )
 }
 
-# package_check: what `cargo package` ships holds the library, the README, the changelog and
-# both licences, and nothing of ci/, the benchmarks, Cross.toml or the freestanding, Miri and
-# libseccomp crates; then `cargo package` builds the crate from that tarball.
+# package_check: what `cargo package` ships holds the library and its build script, the
+# README, the changelog and both licences, and nothing of ci/, the benchmarks, Cross.toml or
+# the freestanding, Miri and libseccomp crates; then `cargo package` builds the crate from that
+# tarball.
 package_check() {
     local list file
     list=$(cargo package --list --allow-dirty) || return 1
     echo "$list"
-    for file in Cargo.toml src/lib.rs arch/x86_64.rs README.md CHANGELOG.md LICENSE-MIT \
+    for file in Cargo.toml build.rs src/lib.rs arch/x86_64.rs README.md CHANGELOG.md LICENSE-MIT \
         LICENSE-APACHE; do
         grep -qx "$file" <<<"$list" || { echo "the package lacks $file" && return 1; }
     done
@@ -377,8 +382,9 @@ done
 
 check "msrv $MSRV build (${#MSRV_TARGETS[@]} targets)" msrv_build
 
-# A stable compiler for mips stops with one error naming mips, nightly and the tracking issue.
-check "stable rustc refuses mips with one message" ci/stable-refusal.sh
+# build.rs, branch by branch; a stable compiler for mips stops with one message naming mips,
+# nightly and the tracking issue.
+check "build.rs: each branch with stable, MSRV and nightly rustc" ci/stable-refusal.sh
 
 # Every Linux and Android target rustc knows: the ones the crate refuses, and why.
 run_logged "survey: every Linux and Android target" - "$LOGS/test-survey.log" ci/survey.sh

@@ -101,9 +101,11 @@
 //! Both byte orders of aarch64, arm and mips, x32 (x86_64 with 32-bit pointers) and Thumb mode
 //! (where `r7`, the number register, is the frame pointer and is swapped in around the trap, as on
 //! csky) are included. `asm!` is not yet stable on mips, sparc, m68k, hexagon and csky
-//! (`asm_experimental_arch`, rust-lang/rust#93335): there the crate needs a nightly compiler, for
-//! which it turns the feature on; a stable compiler stops with one error on the line that does,
-//! whose comment says so. Any other target fails to compile with a message naming these, as do the
+//! (`asm_experimental_arch`, rust-lang/rust#93335): there the crate needs a nightly compiler. Its
+//! build script asks the compiler whether `asm!` needs the feature (there, and on loongarch64,
+//! s390x and powerpc, stable only since Rust 1.72, 1.84 and 1.95) and turns it on where it does;
+//! where the compiler has `asm!` neither way, the build stops with one message that says what
+//! builds the crate. Any other target fails to compile with a message naming these, as do the
 //! aarch64 ILP32 targets, which no mainline kernel serves. [`nr`] holds each number as a constant
 //! usable on any host, and [`seccomp`] pairs it with the audit architecture that a seccomp filter
 //! matches on. Error numbers follow Linux's generic table but on powerpc (its own `EDEADLOCK`, 58),
@@ -150,18 +152,10 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Under Miri the architecture file's traps go unused (see `trap` below).
 #![cfg_attr(miri, allow(dead_code))]
-// `asm!` is still unstable on these (asm_experimental_arch): they need a nightly compiler (or
-// RUSTC_BOOTSTRAP), and a stable one stops at the line of the target's architecture, whose
-// comment rustc prints with its error (E0554). One line per architecture, so that it is named.
-#![cfg_attr(target_arch = "mips", feature(asm_experimental_arch))] // mips: asm! needs a nightly Rust (rust-lang/rust#93335)
-#![cfg_attr(target_arch = "mips32r6", feature(asm_experimental_arch))] // mips32r6: asm! needs a nightly Rust (rust-lang/rust#93335)
-#![cfg_attr(target_arch = "mips64", feature(asm_experimental_arch))] // mips64: asm! needs a nightly Rust (rust-lang/rust#93335)
-#![cfg_attr(target_arch = "mips64r6", feature(asm_experimental_arch))] // mips64r6: asm! needs a nightly Rust (rust-lang/rust#93335)
-#![cfg_attr(target_arch = "sparc", feature(asm_experimental_arch))] // sparc: asm! needs a nightly Rust (rust-lang/rust#93335)
-#![cfg_attr(target_arch = "sparc64", feature(asm_experimental_arch))] // sparc64: asm! needs a nightly Rust (rust-lang/rust#93335)
-#![cfg_attr(target_arch = "m68k", feature(asm_experimental_arch))] // m68k: asm! needs a nightly Rust (rust-lang/rust#93335)
-#![cfg_attr(target_arch = "hexagon", feature(asm_experimental_arch))] // hexagon: asm! needs a nightly Rust (rust-lang/rust#93335)
-#![cfg_attr(target_arch = "csky", feature(asm_experimental_arch))] // csky: asm! needs a nightly Rust (rust-lang/rust#93335)
+// Where `asm!` is still behind asm_experimental_arch, build.rs finds out whether this compiler
+// takes the feature, and sets this cfg if it does; where it takes neither, build.rs stops with
+// a message that says what would build the crate.
+#![cfg_attr(munmap_asm_experimental_arch, feature(asm_experimental_arch))]
 
 #[cfg(feature = "std")]
 extern crate std;
