@@ -27,7 +27,8 @@
 #   - runs the freestanding program (tests/freestanding: no libc, its own _start) natively or
 #     under qemu-user, checking its munmap calls against strace / qemu -strace, and natively its
 #     mmap and munmap counts against strace -c (ci/freestanding.sh);
-#   - builds the library with the MSRV toolchain;
+#   - builds the library with the MSRV toolchain, and with its rustc-dep-of-std feature (as a
+#     crate under a custom std builds it);
 #   - runs build.rs for each branch with real compilers (stable, MSRV, nightly): its decision
 #     table, that it starts no process on x86_64, and that a stable rustc with a core for mips
 #     stops at it with one message that says why (ci/stable-refusal.sh);
@@ -211,12 +212,31 @@ msrv_build() {
             cargo generate-lockfile -q &&
             cargo vendor vendor 2>/dev/null >.cargo/config.toml || exit 1
         for target in "${MSRV_TARGETS[@]}"; do
-            for features in '' std; do
+            for features in '' std rustc-dep-of-std; do
                 cargo "+$MSRV" build -q --offline --target "$target" --features "$features" ||
                     exit 1
             done
         done
     )
+}
+
+# dep_of_std_build: with rustc-dep-of-std, `core` is rustc-std-workspace-core's, for the crate
+# and for cfg-if (and only with it), and the library builds that way with warnings denied
+# (msrv_build builds it so with the MSRV). Inside std's own build, where the std workspace
+# patches in its rustc-std-workspace-core, there is no `core` in the sysroot yet: build.rs's
+# no_core probe is for that (ci/stable-refusal.sh runs it with no core in the sysroot). Under
+# -Zbuild-std, cargo does not patch it in for a crate outside std, so cfg-if sees two cores.
+dep_of_std_build() {
+    local users
+    # Who depends on rustc-std-workspace-core, directly (depth 1): munmap and cfg-if.
+    users=$(cargo tree -q -p munmap -e normal --features rustc-dep-of-std \
+        -i rustc-std-workspace-core --prefix depth | sed -n 's/^1\([^ ]*\) .*/\1/p' | sort | xargs)
+    echo "with rustc-dep-of-std, rustc-std-workspace-core is core for: $users"
+    [ "$users" = "cfg-if munmap" ] || return 1
+    ! cargo tree -q -p munmap -e normal -i rustc-std-workspace-core >/dev/null 2>&1 ||
+        { echo "rustc-std-workspace-core without the feature"; return 1; }
+    RUSTFLAGS="-D warnings" cargo build -q --lib --features rustc-dep-of-std \
+        --target-dir target/dep-of-std
 }
 
 # package_check: what `cargo package` ships holds the library and its build script, the
@@ -304,7 +324,7 @@ done
 check rustdoc env RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --features std
 for target in "${DOCS_RS_TARGETS[@]}"; do
     check "rustdoc $target, as docs.rs builds it" env RUSTDOCFLAGS="--cfg docsrs -D warnings" \
-        cargo "+$NIGHTLY" doc -q --no-deps --all-features --target "$target"
+        cargo "+$NIGHTLY" doc -q --no-deps --features std --target "$target"
 done
 
 # The test suite, natively (i686 through the C library's loader, which this 64-bit machine
@@ -381,6 +401,7 @@ for target in $(targets freestanding='*qemu'); do
 done
 
 check "msrv $MSRV build (${#MSRV_TARGETS[@]} targets)" msrv_build
+check "rustc-dep-of-std build" dep_of_std_build
 
 # build.rs, branch by branch; a stable compiler for mips stops with one message naming mips,
 # nightly and the tracking issue.

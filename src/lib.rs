@@ -128,6 +128,9 @@
 //!
 //! - `std` (off by default): [`Errno`] implements `std::error::Error`, and
 //!   `From<Errno> for std::io::Error`.
+//! - `rustc-dep-of-std`: for a build of this crate as part of the standard library, as a custom
+//!   std builds it (origin's std-internal mode, eyra): `core` is then the std workspace's
+//!   `rustc-std-workspace-core`, for this crate and for `cfg-if`. Not for any other use.
 //!
 //! # Under Miri
 //!
