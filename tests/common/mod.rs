@@ -5,6 +5,8 @@
 
 pub mod raw_threads;
 
+use core::ffi::c_void;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 /// The page size, read at run time.
@@ -23,31 +25,37 @@ pub fn address_space_lock() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Anonymous read-write pages made with libc's mmap, page `i` filled with `fill_byte(i)`, between
-/// two inaccessible guard pages. The guards keep the holes a test punches small and enclosed, so
-/// that nothing else the process maps meanwhile fits in them: a new test thread's stack does
-/// not, but the alternate signal stack std maps for it (`SIGSTKSZ`, 8 KiB, and a guard page)
-/// fits a hole of 3 pages or more.
-/// Dropping it unmaps the whole reservation with libc's munmap, not the code under test.
+/// Read-write pages made with libc's mmap, page `i` filled with `fill_byte(i)`, between two
+/// inaccessible guard pages: one private mapping of a memfd of their own. The guards keep the
+/// holes a test punches small and enclosed, but what another thread maps meanwhile can still
+/// land in one (musl's malloc maps single pages; std's alternate signal stack for a new thread
+/// takes 3). The memfd's name in /proc/self/maps tells the reservation's own mappings from
+/// those: a page is gone when no mapping of the memfd covers it, and dropping `Pages` unmaps,
+/// with libc's munmap, exactly the parts of the reservation that are still the memfd's.
 pub struct Pages {
     base: *mut u8,
     count: usize,
+    name: String,
 }
 
 impl Pages {
     pub fn map(count: usize) -> Pages {
         let size = page_size();
+        let len = (count + 2) * size;
+        let (fd, name) = named_memfd("munmap-test-pages", len);
         // SAFETY: a fresh reservation at an address the kernel chooses aliases nothing.
         let guard = unsafe {
             libc::mmap(
                 std::ptr::null_mut(),
-                (count + 2) * size,
+                len,
                 libc::PROT_NONE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
+                libc::MAP_PRIVATE,
+                fd,
                 0,
             )
         };
+        // SAFETY: the memfd is ours; the mapping keeps the file alive on its own.
+        unsafe { libc::close(fd) };
         assert_ne!(
             guard,
             libc::MAP_FAILED,
@@ -64,7 +72,7 @@ impl Pages {
             )
         };
         assert_eq!(rw, 0, "mprotect failed");
-        let pages = Pages { base, count };
+        let pages = Pages { base, count, name };
         for i in 0..count {
             // SAFETY: page `i` is inside the read-write part.
             unsafe { std::ptr::write_bytes(pages.page(i), fill_byte(i), size) };
@@ -77,9 +85,17 @@ impl Pages {
         self.base.wrapping_add(i * page_size())
     }
 
+    /// Whether page `i` is still mapped from the reservation's memfd.
+    pub fn holds(&self, i: usize) -> bool {
+        let page = self.page(i) as usize;
+        mappings_of(&self.name)
+            .iter()
+            .any(|&(start, end)| start <= page && page < end)
+    }
+
     /// Asserts that page `i` is mapped and still holds `fill_byte(i)` in every byte.
     pub fn assert_intact(&self, i: usize) {
-        assert!(is_mapped(self.page(i)), "page {} is no longer mapped", i);
+        assert!(self.holds(i), "page {} is no longer mapped", i);
         // SAFETY: the page is mapped (checked above) and only this test uses it.
         let bytes = unsafe { std::slice::from_raw_parts(self.page(i), page_size()) };
         assert!(
@@ -89,21 +105,49 @@ impl Pages {
         );
     }
 
-    /// Asserts that page `i` is no longer mapped.
+    /// Asserts that page `i` is no longer mapped (what another thread may have mapped there
+    /// since is not the reservation's).
     pub fn assert_gone(&self, i: usize) {
-        assert!(!is_mapped(self.page(i)), "page {} is still mapped", i);
+        assert!(!self.holds(i), "page {} is still mapped", i);
     }
 }
 
 impl Drop for Pages {
     fn drop(&mut self) {
-        let guard = self.base.wrapping_sub(page_size());
-        // SAFETY: the reservation is ours and nothing refers to it any more.
-        let ret = unsafe { libc::munmap(guard.cast(), (self.count + 2) * page_size()) };
-        if ret != 0 && !std::thread::panicking() {
-            panic!("cleanup munmap failed");
+        // The memfd is mapped nowhere but in the reservation.
+        for (start, end) in mappings_of(&self.name) {
+            // SAFETY: the range is still the reservation's and nothing refers to it any more.
+            let ret = unsafe { libc::munmap(start as *mut c_void, end - start) };
+            if ret != 0 && !std::thread::panicking() {
+                panic!("cleanup munmap failed");
+            }
         }
     }
+}
+
+/// A memfd of `len` bytes whose name, `PREFIX-N`, no other memfd of the process has.
+pub fn named_memfd(prefix: &str, len: usize) -> (libc::c_int, String) {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!("{}-{}", prefix, NEXT.fetch_add(1, Ordering::Relaxed));
+    let c_name = std::ffi::CString::new(name.clone()).unwrap();
+    // SAFETY: a fresh memfd with a NUL-terminated name.
+    let fd = unsafe { libc::memfd_create(c_name.as_ptr(), libc::MFD_CLOEXEC) };
+    assert!(fd >= 0, "memfd_create: {}", std::io::Error::last_os_error());
+    // SAFETY: `fd` is ours.
+    assert_eq!(unsafe { libc::ftruncate(fd, len as libc::off_t) }, 0);
+    (fd, name)
+}
+
+/// The mappings of the memfd named `name`, (start, end) each, from a fresh read of
+/// /proc/self/maps.
+pub fn mappings_of(name: &str) -> Vec<(usize, usize)> {
+    let maps = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
+    let path = format!("/memfd:{}", name);
+    // The sixth field is the path ("/memfd:NAME (deleted)").
+    maps.lines()
+        .filter(|line| line.split_whitespace().nth(5) == Some(path.as_str()))
+        .map(parse_range)
+        .collect()
 }
 
 /// The byte `Pages::map` writes into page `i`.

@@ -122,14 +122,7 @@ pub struct Stacks {
 impl Stacks {
     /// Stacks of `len` bytes each, named in /proc/self/maps by a memfd of their own.
     pub fn new(len: usize) -> Stacks {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let name = format!("munmap-test-stack-{}", NEXT.fetch_add(1, Ordering::Relaxed));
-        let c_name = std::ffi::CString::new(name.clone()).unwrap();
-        // SAFETY: a fresh memfd with a NUL-terminated name.
-        let fd = unsafe { libc::memfd_create(c_name.as_ptr(), libc::MFD_CLOEXEC) };
-        assert!(fd >= 0, "memfd_create: {}", std::io::Error::last_os_error());
-        // SAFETY: `fd` is ours.
-        assert_eq!(unsafe { libc::ftruncate(fd, len as libc::off_t) }, 0);
+        let (fd, name) = super::named_memfd("munmap-test-stack", len);
         Stacks { fd, len, name }
     }
 
@@ -158,12 +151,7 @@ impl Stacks {
     /// How many of these stacks are mapped, from a fresh read of /proc/self/maps. Each is one
     /// line there: two of them never merge, both mapping the file from offset 0.
     pub fn mapped(&self) -> usize {
-        let maps = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
-        let path = format!("/memfd:{}", self.name);
-        // The sixth field is the path ("/memfd:NAME (deleted)").
-        maps.lines()
-            .filter(|line| line.split_whitespace().nth(5) == Some(path.as_str()))
-            .count()
+        super::mappings_of(&self.name).len()
     }
 }
 
