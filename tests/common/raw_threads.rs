@@ -190,12 +190,16 @@ pub fn install_storm_handler() {
 /// sent signals faster than it handles them never gets past its handler: on this machine's i686
 /// (an `int 0x80` sigreturn is slow in its VM) that stretched 20,000 threads to 130 s.
 pub fn storm(slots: &[Slot], stop: &AtomicBool) -> usize {
+    storm_with(slots, stop, &mut vec![0; slots.len()])
+}
+
+/// `storm`, with `greeted`, a word per slot, from the caller: it allocates nothing.
+fn storm_with(slots: &[Slot], stop: &AtomicBool, greeted: &mut [i32]) -> usize {
     // SAFETY: getpid has no preconditions.
     let pid = unsafe { libc::getpid() };
-    let mut greeted = vec![0; slots.len()];
     let mut sent = 0;
     while !stop.load(Ordering::Relaxed) {
-        for (slot, greeted) in slots.iter().zip(&mut greeted) {
+        for (slot, greeted) in slots.iter().zip(greeted.iter_mut()) {
             let tid = slot.tid();
             let aim = tid > 0 && (slot.exiting.load(Ordering::Acquire) == tid || *greeted != tid);
             if aim {
@@ -209,4 +213,60 @@ pub fn storm(slots: &[Slot], stop: &AtomicBool) -> usize {
         }
     }
     sent
+}
+
+/// The storm on a raw thread of its own, until `stop` is set, while `body` runs; returns what
+/// `body` returned and how many signals were sent. For a child forked from the multi-threaded
+/// test process: a std thread takes std's locks as it starts and ends (stack_overflow's
+/// `thread_info::LOCK`), which another thread of the parent may have held at the fork, and would
+/// then wait on it forever (seen under qemu-mipsel). The raw thread allocates nothing and frees
+/// its own stack with munmap_and_exit.
+pub fn with_raw_storm<R>(
+    slots: &[Slot],
+    stop: &AtomicBool,
+    body: impl FnOnce() -> R,
+) -> (R, usize) {
+    struct Stormer<'a> {
+        slots: &'a [Slot],
+        stop: &'a AtomicBool,
+        greeted: *mut [i32],
+        sent: AtomicUsize,
+        stack: *mut u8,
+        len: usize,
+    }
+    extern "C" fn stormer_main(arg: *mut c_void) -> libc::c_int {
+        // SAFETY: `arg` is the Stormer below, alive until this thread is gone; its `greeted` is
+        // this thread's alone; the stack is freed last, by the trap that ends the thread.
+        unsafe {
+            let stormer = &*(arg as *const Stormer);
+            let sent = storm_with(stormer.slots, stormer.stop, &mut *stormer.greeted);
+            stormer.sent.store(sent, Ordering::Release);
+            munmap::munmap_and_exit(stormer.stack.cast(), stormer.len, 0)
+        }
+    }
+    let mut greeted = vec![0; slots.len()];
+    let len = 256 * 1024;
+    let stormer = Stormer {
+        slots,
+        stop,
+        greeted: &mut greeted[..],
+        sent: AtomicUsize::new(0),
+        stack: super::map_anonymous(len),
+        len,
+    };
+    let slot = Slot::default();
+    // SAFETY: the thread uses nothing but `stormer`, which outlives it (waited for below), and
+    // its own stack.
+    unsafe {
+        slot.spawn(
+            stormer_main,
+            stormer.stack,
+            len,
+            &stormer as *const Stormer as *mut c_void,
+        )
+    };
+    let result = body();
+    stop.store(true, Ordering::Relaxed);
+    slot.wait_gone();
+    (result, stormer.sent.load(Ordering::Acquire))
 }
