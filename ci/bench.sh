@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ci/bench.sh: the figures of the README's Performance section, natively on x86_64 and i686.
+# ci/bench.sh: the figures of benches/README.md, natively on x86_64 and i686.
 #   1. benches/benches/interleaved.rs: every variant once per round, in rotating order;
 #      medians of the per-round ratios (to ours, and to libc).
 #   2. user-space instructions per call, counted by callgrind (deterministic): 1000 calls of

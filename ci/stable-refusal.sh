@@ -17,6 +17,7 @@
 #   2. Cargo with the stable toolchain and a stable `core` for mips (a distribution's rustc,
 #      say, here `--sysroot` in RUSTFLAGS): the build stops at the build script with that one
 #      message, before any crate of ours is compiled; with RUSTC_BOOTSTRAP=1 the crate builds.
+#      With a stable `core` for loongarch64, whose asm! is stable, the crate builds with no cfg.
 #      The stable `core` comes from cargo -Zbuild-std driving the stable rustc (cargo sets
 #      RUSTC_BOOTSTRAP for the standard library's crates); that build's own crate then fails on
 #      cargo's -Z flags, which is expected and ignored. The nightly's cargo build of every
@@ -41,18 +42,21 @@ msrv=$(rustup which --toolchain "$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' "$r
     rustc) || exit 1
 rm -rf "$work" && mkdir -p "$work/out" "$work/scratch/src" || exit 1
 
-# A stable core for mips, in a sysroot of its own.
+# A stable core for mips and one for loongarch64 (which the mirror has no std for), in a sysroot
+# of their own.
 printf '[package]\nname = "scratch"\nversion = "0.0.0"\nedition = "2021"\n[workspace]\n' \
     >"$work/scratch/Cargo.toml"
 echo '#![no_std]' >"$work/scratch/src/lib.rs"
-RUSTC=$stable cargo "+$NIGHTLY" build -q -Zbuild-std=core --target mips-unknown-linux-gnu \
-    --manifest-path "$work/scratch/Cargo.toml" --target-dir "$work/target" 2>/dev/null
 sysroot=$work/sysroot
-mkdir -p "$sysroot/lib/rustlib/mips-unknown-linux-gnu/lib" || exit 1
-find "$work/target/mips-unknown-linux-gnu" \( -name 'libcore-*.rlib' -o \
-    -name 'libcompiler_builtins-*.rlib' \) -exec cp {} "$sysroot/lib/rustlib/mips-unknown-linux-gnu/lib/" \;
-[ "$(find "$sysroot" -name '*.rlib' | wc -l)" -eq 2 ] ||
-    { echo "no stable core for mips-unknown-linux-gnu was built"; exit 1; }
+for target in mips-unknown-linux-gnu loongarch64-unknown-linux-gnu; do
+    RUSTC=$stable cargo "+$NIGHTLY" build -q -Zbuild-std=core --target "$target" \
+        --manifest-path "$work/scratch/Cargo.toml" --target-dir "$work/target" 2>/dev/null
+    mkdir -p "$sysroot/lib/rustlib/$target/lib" || exit 1
+    find "$work/target/$target" \( -name 'libcore-*.rlib' -o -name 'libcompiler_builtins-*.rlib' \) \
+        -exec cp {} "$sysroot/lib/rustlib/$target/lib/" \;
+    [ "$(find "$sysroot/lib/rustlib/$target" -name '*.rlib' | wc -l)" -eq 2 ] ||
+        { echo "no stable core for $target was built"; exit 1; }
+done
 
 # 1. The build script, as cargo compiles it (for the host, with the stable toolchain).
 "$stable" --edition 2021 --crate-type bin --crate-name build_script_build -o "$work/build-script" \
@@ -159,17 +163,17 @@ calls=$(grep -v '^[0-9]* +++ exited' "$work/strace.log" | grep -c .)
     echo "x86_64: the build script starts no process (strace: its execve and nothing else)" ||
     fail "x86_64: the build script started a process: $(cat "$work/strace.log")"
 
-# 2. Cargo, stable, a core for mips.
+# 2. Cargo, stable, a core for mips, then one for loongarch64.
 e2e=$work/crate
 "$root/ci/lib-copy.sh" "$e2e" || exit 1
 cp "$root/Cargo.lock" "$e2e/" || exit 1
-build() {
-    RUSTFLAGS="--sysroot=$sysroot" cargo build --offline --lib --target mips-unknown-linux-gnu \
+build() { # TARGET
+    RUSTFLAGS="--sysroot=$sysroot" cargo build --offline --lib --target "$1" \
         --manifest-path "$e2e/Cargo.toml" --target-dir "$work/target-e2e" 2>&1
 }
 output=$(
     unset RUSTC_BOOTSTRAP
-    build
+    build mips-unknown-linux-gnu
 )
 code=$?
 echo "$output"
@@ -180,7 +184,24 @@ if [ $code -ne 0 ] && grep -q 'failed to run custom build command for `munmap' <
 else
     fail "cargo, stable, a core for mips: expected build.rs's message and one error"
 fi
-RUSTC_BOOTSTRAP=1 build >"$work/bootstrap.log" &&
+RUSTC_BOOTSTRAP=1 build mips-unknown-linux-gnu >"$work/bootstrap.log" &&
     echo "cargo, stable with RUSTC_BOOTSTRAP=1, a core for mips: builds" ||
     { cat "$work/bootstrap.log"; fail "RUSTC_BOOTSTRAP=1 did not build the crate"; }
+# loongarch64: asm! is stable there since 1.72; the crate builds with no feature turned on.
+if output=$(
+    unset RUSTC_BOOTSTRAP
+    build loongarch64-unknown-linux-gnu
+); then
+    said=$(find "$work/target-e2e/loongarch64-unknown-linux-gnu" -path '*/munmap-*/output' \
+        -exec cat {} +)
+    if grep -q '^cargo:rerun-if-env-changed=RUSTC$' <<<"$said" &&
+        ! grep -q '^cargo:rustc-cfg=' <<<"$said"; then
+        echo "cargo, stable, a core for loongarch64: builds; build.rs probed and set no cfg"
+    else
+        fail "cargo, stable, loongarch64: build.rs said: $said"
+    fi
+else
+    echo "$output"
+    fail "cargo, stable, a core for loongarch64: does not build"
+fi
 exit $status

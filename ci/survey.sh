@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ci/survey.sh: builds the library for every Linux and Android target the pinned nightly knows
 # (wasm aside), with `core` from source and clippy -D warnings (cargo clippy -Zbuild-std=core;
-# on mips, sparc, m68k, hexagon and csky, src/lib.rs turns on asm_experimental_arch),
+# on mips, sparc, m68k, hexagon and csky, build.rs turns on asm_experimental_arch),
 # two targets at a time; prints each target the crate refuses with the first error, and "N/M
 # build". It fails if a target is refused that should build, or builds that should be refused
 # (REFUSED below).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The targets the ci/ scripts build and test, and how: the one list, sourced by ci/test.sh,
 # ci/codegen.sh, ci/freestanding.sh and ci/bench.sh. `ci/targets.sh table` prints it as the
-# README's table of targets, which ci/test.sh checks the README against.
+# table of targets in ci/README.md, which ci/test.sh checks against it.
 #
 # One line per target:
 #   std           rustup: a prebuilt standard library from rustup (built with stable Rust)
@@ -9,7 +9,7 @@
 #                 core:   the pinned nightly builds only `core` from source: no test suite
 #   suite         where the whole test suite runs: native, qemu, native+qemu, or -
 #   freestanding  where the freestanding program runs under a tracer: native, qemu, or -
-#   why           what keeps a target from more, for the README
+#   why           what keeps a target from more, for ci/README.md
 # Every target is also built (clippy -D warnings where the std is rustup's) and codegen-checked
 # (ci/codegen.sh); ci/survey.sh builds every Linux and Android target rustc knows.
 TARGET_TABLE=$(cat <<'TABLE'
@@ -257,7 +257,7 @@ build_env() {
     esac
 }
 
-# `ci/targets.sh table`: the README's table of targets.
+# `ci/targets.sh table`: the table of targets in ci/README.md.
 if [ "${BASH_SOURCE[0]}" = "$0" ] && [ "${1:-}" = table ]; then
     echo '| target | test suite | freestanding, traced | std | what keeps it from more |'
     echo '|--------|------------|----------------------|-----|-------------------------|'

@@ -34,7 +34,7 @@
 #     stops at it with one message that says why (ci/stable-refusal.sh);
 #   - builds the library, with clippy, for every Linux and Android target rustc knows
 #     (ci/survey.sh);
-#   - checks that the README's tables and the crate's documentation list what ci/targets.sh and
+#   - checks that the READMEs' tables and the crate's documentation list what ci/targets.sh and
 #     the arch files say (ci/docs-check.sh);
 #   - prints a summary table and exits non-zero if anything failed.
 # With TARGET-GLOBs (such as 'x86_64*' 'mips*'), the steps for targets run only for the targets

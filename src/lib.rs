@@ -112,6 +112,21 @@
 //! mips and sparc, which have tables of their own: `Errno::EDEADLK` is 35 on x86_64, 45 on mips and
 //! 78 on sparc, with the same name and message.
 //!
+//! What some architectures ask of the trap (each `arch/` file opens with its full contract):
+//!
+//! - mips: the kernel leaves `$1`, `$3`, `$8` to `$15`, `$24`, `$25`, hi and lo as its C code
+//!   left them. `$1` (at) cannot be an `asm!` operand, yet LLVM allocates it: the asm keeps it in
+//!   `$6` across the trap. hi and lo (before release 6) cannot be named in `asm!` and no register
+//!   is free to keep them: a value LLVM held there across the call would be lost. No Rust
+//!   system-call code can declare them today (rustix and the `syscalls` crate declare neither
+//!   `$1` nor hi and lo). The o32 kernel reads four words above the stack pointer on every call
+//!   and reads 0 where they fault, so [`munmap_and_exit`]'s `exit` works with the stack gone.
+//! - sparc: the number goes in `%g1`, which LLVM reserves and `asm!` cannot name, so the asm sets
+//!   it. The kernel sets the carry (`%icc` and `%xcc`) for -516 to -1 only and returns a larger
+//!   errno negated with the carry clear; both forms are decoded. Pages are 8 KiB.
+//! - csky: `r7`, the number register, is LLVM's base pointer, and is swapped in around the trap
+//!   as in Thumb mode.
+//!
 //! # Also in this crate
 //!
 //! - [`munmap_and_exit`]: block every signal, unmap a range and end the calling thread, in one

@@ -1,4 +1,4 @@
-//! The interleaved comparison the README quotes: every round runs every variant once, in an
+//! The interleaved comparison benches/README.md quotes: every round runs every variant once, in an
 //! order that rotates from round to round, and each variant's time is divided by `ours` from
 //! the same round. The median of those per-round ratios is robust to the machine's drift, which
 //! moves criterion's absolute figures by tens of percent between runs here.

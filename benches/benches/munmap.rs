@@ -1,7 +1,7 @@
 //! Criterion benchmarks: munmap through this crate, libc, rustix and the syscalls crate, and
 //! the floor (getppid), on three workloads. Natively on x86_64 and i686 (criterion builds C
 //! code, so it is a dependency only there). See also benches/interleaved.rs, which alternates
-//! the variants within every round and is the one the README quotes.
+//! the variants within every round and is the one benches/README.md quotes.
 
 // The benchmarks build on current Rust; the MSRV (rust-version) is the library's.
 #![allow(clippy::incompatible_msrv)]
