@@ -301,7 +301,7 @@ done
 # clippy on the crate with its tests and examples where the suite runs, with the benchmarks too
 # where they run (BENCH_TARGETS); on the library and examples where rustup has the standard
 # library but the suite cannot run (the tests and benchmarks use C library items, e.g. glibc's
-# errno location, that bionic lacks); on the library for every target in the survey below; and
+# errno location, that bionic lacks); on the library for every other target in the survey below; and
 # on the freestanding program where it runs (--release: its build then reuses the core built
 # here).
 for target in $(targets std=rustup suite='[nq]*'); do
