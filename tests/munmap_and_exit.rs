@@ -279,26 +279,14 @@ struct Listener {
 /// # Safety
 /// Makes system calls only; the caller's thread must be a raw thread of this process.
 unsafe fn hold_exit_for_notification() -> libc::c_int {
-    let stmt = |code: u32, k: u32| libc::sock_filter {
-        code: code as u16,
-        jt: 0,
-        jf: 0,
-        k,
-    };
-    let jump = |k: u32, jf: u8| libc::sock_filter {
-        code: (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16,
-        jt: 0,
-        jf,
-        k,
-    };
     let load = libc::BPF_LD | libc::BPF_W | libc::BPF_ABS;
     let mut program = [
-        stmt(load, 4), // seccomp_data.arch
-        jump(munmap::seccomp::MUNMAP.arch, 3),
-        stmt(load, 0), // seccomp_data.nr
-        jump(libc::SYS_exit as u32, 1),
-        stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_USER_NOTIF),
-        stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ALLOW),
+        bpf_stmt(load, 4), // seccomp_data.arch
+        bpf_jump_eq(munmap::seccomp::MUNMAP.arch, 3),
+        bpf_stmt(load, 0), // seccomp_data.nr
+        bpf_jump_eq(libc::SYS_exit as u32, 1),
+        bpf_stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_USER_NOTIF),
+        bpf_stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ALLOW),
     ];
     let fprog = libc::sock_fprog {
         len: program.len() as u16,

@@ -149,26 +149,14 @@ fn munmap_under_filter(target: Syscall, errno: u32) -> Result<(), Errno> {
     // SAFETY: the page is ours. -1 stands for "the child never reported".
     unsafe { report.write_volatile(-1) };
 
-    let stmt = |code: u32, k: u32| libc::sock_filter {
-        code: code as u16,
-        jt: 0,
-        jf: 0,
-        k,
-    };
-    let jump = |k: u32, jf: u8| libc::sock_filter {
-        code: (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16,
-        jt: 0,
-        jf,
-        k,
-    };
     let load = libc::BPF_LD | libc::BPF_W | libc::BPF_ABS;
     let mut program = [
-        stmt(load, 4), // seccomp_data.arch
-        jump(target.arch, 3),
-        stmt(load, 0), // seccomp_data.nr
-        jump(target.nr, 1),
-        stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ERRNO | errno),
-        stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ALLOW),
+        bpf_stmt(load, 4), // seccomp_data.arch
+        bpf_jump_eq(target.arch, 3),
+        bpf_stmt(load, 0), // seccomp_data.nr
+        bpf_jump_eq(target.nr, 1),
+        bpf_stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ERRNO | errno),
+        bpf_stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ALLOW),
     ];
     let fprog = libc::sock_fprog {
         len: program.len() as u16,

@@ -150,6 +150,26 @@ pub fn mappings_of(name: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// A classic BPF statement, for the seccomp filters of the tests.
+pub fn bpf_stmt(code: u32, k: u32) -> libc::sock_filter {
+    libc::sock_filter {
+        code: code as u16,
+        jt: 0,
+        jf: 0,
+        k,
+    }
+}
+
+/// A BPF jump: on to the next statement if the accumulator equals `k`, else over `jf` of them.
+pub fn bpf_jump_eq(k: u32, jf: u8) -> libc::sock_filter {
+    libc::sock_filter {
+        code: (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16,
+        jt: 0,
+        jf,
+        k,
+    }
+}
+
 /// The byte `Pages::map` writes into page `i`.
 pub fn fill_byte(i: usize) -> u8 {
     0xA0 + i as u8
