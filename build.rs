@@ -63,9 +63,6 @@ const MSRV_MINOR: u32 = 60;
 const WITH_CORE: &str = "#![no_std]\ncore::arch::global_asm!(\"\");\n";
 const NO_CORE: &str = "#![feature(no_core, rustc_attrs, decl_macro)]\n#![no_core]\n\
     #[rustc_builtin_macro]\nmacro global_asm($($t:tt)*) {}\nglobal_asm!(\"\");\n";
-const NO_CORE_WITH_FEATURE: &str = "#![feature(asm_experimental_arch)]\n\
-    #![feature(no_core, rustc_attrs, decl_macro)]\n#![no_core]\n\
-    #[rustc_builtin_macro]\nmacro global_asm($($t:tt)*) {}\nglobal_asm!(\"\");\n";
 
 fn main() {
     let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
@@ -108,7 +105,7 @@ fn needs_feature(arch: &str, since: Option<u32>) -> bool {
     if check(NO_CORE).is_ok() {
         return false;
     }
-    if check(NO_CORE_WITH_FEATURE).is_ok() {
+    if check(&format!("#![feature(asm_experimental_arch)]\n{NO_CORE}")).is_ok() {
         return true;
     }
     let builds_it = match since {

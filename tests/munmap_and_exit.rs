@@ -130,7 +130,7 @@ fn storm_round(threads: usize, block_signals: bool, progress: Option<&AtomicUsiz
         .collect();
     let runs_before = HANDLER_RUNS.load(Ordering::Relaxed);
     let stop = AtomicBool::new(false);
-    let mut spawn_all = || {
+    let spawn_all = || {
         let mut exits = 0;
         for n in 0..threads {
             let (slot, task) = (&slots[n % IN_FLIGHT], &mut tasks[n % IN_FLIGHT]);
@@ -153,17 +153,8 @@ fn storm_round(threads: usize, block_signals: bool, progress: Option<&AtomicUsiz
         }
         exits
     };
-    // A forked child (the one given `progress`) starts no std thread: see with_raw_storm.
-    let (exits, sent) = if progress.is_some() {
-        with_raw_storm(&slots, &stop, spawn_all)
-    } else {
-        std::thread::scope(|scope| {
-            let stormer = scope.spawn(|| storm(&slots, &stop));
-            let exits = spawn_all();
-            stop.store(true, Ordering::Relaxed);
-            (exits, stormer.join().unwrap())
-        })
-    };
+    // On a raw thread, so that the same round runs in a forked child: see with_raw_storm.
+    let (exits, sent) = with_raw_storm(&slots, &stop, spawn_all);
     StormReport {
         exits,
         sent,

@@ -231,11 +231,6 @@ pub fn mapping_containing(addr: *mut u8) -> Option<(usize, usize)> {
         .find(|&(start, end)| start <= addr && addr < end)
 }
 
-/// Whether `addr` lies in any mapping.
-pub fn is_mapped(addr: *mut u8) -> bool {
-    mapping_containing(addr).is_some()
-}
-
 fn parse_range(line: &str) -> (usize, usize) {
     let range = line.split_whitespace().next().expect("empty maps line");
     let (start, end) = range.split_once('-').expect("maps line without a range");
