@@ -10,12 +10,14 @@
 //! - seccomp: `AUDIT_ARCH_I386`, 91
 //! - errors: Linux's generic table
 //! - decode: `Errno::from_negated` (a comparison LLVM makes a select: cmov)
-//! - fast entry: `call` to `__kernel_vsyscall` (the vDSO address in `AT_SYSINFO`) takes the
-//!   same registers as `int 0x80` and keeps all but `eax`; being a call, it uses the stack and
-//!   may change the flags
+//! - fast entry: `call` to `__kernel_vsyscall` (the vDSO address in `AT_SYSINFO`, here in
+//!   `edx`) takes the same registers as `int 0x80` and keeps all but `eax`; being a call, it
+//!   uses the stack and may change the flags
 //!
-//! LLVM reserves `ebx` on x86, so the address comes in through a scratch register and is swapped
-//! into `ebx` around the trap (`xchg` leaves the flags alone).
+//! The address comes in through a register of the allocator's choosing and is swapped into
+//! `ebx` around the trap (`xchg` leaves the flags alone, and is a no-op when the choice is `ebx`
+//! itself), so that what the caller keeps in `ebx` is there again after it. A choice of the
+//! allocator's can be `ebx`: no other operand of these blocks is left to it.
 //!
 //! x86 has no PC-relative addressing: the address of static data costs position-independent
 //! code a call (or a GOT entry, which code running before relocation does not have). So
@@ -71,16 +73,18 @@ pub(crate) unsafe fn munmap_vsyscall(
     let ret: usize;
     // SAFETY: the caller upholds `Vsyscall::munmap`'s contract: `entry` is this process's
     // `__kernel_vsyscall`, which keeps every register but `eax`. `ebx` holds the caller's value
-    // again after the second `xchg`. No `nostack` (the call pushes a return address) and no
-    // `preserves_flags` (the entry may change them). No `nomem`: the call changes which memory
-    // is valid.
+    // again after the second `xchg`. `entry` is in `edx`, not a register of the allocator's
+    // choosing: that choice can be `ebx`, which the first `xchg` would replace with `addr`
+    // (tests/registers.rs caught a release build calling the address being unmapped). No
+    // `nostack` (the call pushes a return address) and no `preserves_flags` (the entry may
+    // change them). No `nomem`: the call changes which memory is valid.
     unsafe {
         asm!(
             "xchg {addr}, ebx",
-            "call {entry}",
+            "call edx",
             "xchg {addr}, ebx",
-            entry = in(reg) entry,
             addr = inout(reg) addr as usize => _,
+            in("edx") entry,
             inlateout("eax") SYSCALL.nr as usize => ret,
             in("ecx") len,
         );
