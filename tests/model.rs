@@ -16,6 +16,11 @@
 //! 2000 sequences natively, 200 under qemu-user, 40 under qemu-sparc64 (where 200 took 147 s,
 //! against 10 s under qemu-mips).
 //!
+//! On a kernel that mistreats the zero page (`zero_page_loses_its_special_bit`: MIPS64 before
+//! 6.4), the case of a page that maps it and then changes protection is left out, loudly: every
+//! page the model maps is written once as it is mapped (its contents are the same zeros), so that
+//! no read maps the zero page.
+//!
 //! A binary of its own, with one test: no other test thread maps memory into the arena's holes.
 
 // The tests build on current Rust; the MSRV (rust-version) is the library's.
@@ -174,6 +179,8 @@ struct World {
     maps: Vec<u8>,
     munmap_calls: usize,
     einval: usize,
+    /// Whether every page is written as it is mapped (see the top).
+    prefault: bool,
 }
 
 impl World {
@@ -202,6 +209,7 @@ impl World {
             maps,
             munmap_calls: 0,
             einval: 0,
+            prefault: false,
         }
     }
 
@@ -213,12 +221,14 @@ impl World {
     /// writable, and recorded in the model.
     fn map(&mut self, first: usize, count: usize, prot: Prot, fill: u8, flags: i32) {
         let addr = self.addr(first) as *mut c_void;
+        let writes = prot == Prot::ReadWrite || self.prefault;
+        let mapped_prot = if writes { Prot::ReadWrite } else { prot };
         // SAFETY: the range lies in the window, which is ours; nothing refers to its pages.
         let mapped = unsafe {
             libc::mmap(
                 addr,
                 count * self.page,
-                prot.bits(),
+                mapped_prot.bits(),
                 libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | flags,
                 -1,
                 0,
@@ -231,9 +241,14 @@ impl World {
             first,
             std::io::Error::last_os_error()
         );
-        if prot == Prot::ReadWrite {
+        if writes {
             // SAFETY: the pages were just mapped read-write.
             unsafe { std::ptr::write_bytes(addr.cast::<u8>(), fill, count * self.page) };
+        }
+        if mapped_prot != prot {
+            // SAFETY: as above.
+            let ret = unsafe { libc::mprotect(addr, count * self.page, prot.bits()) };
+            assert_eq!(ret, 0, "mprotect at window page {}", first);
         }
         for page in &mut self.pages[first..first + count] {
             *page = Page::Mapped { prot, fill };
@@ -415,9 +430,9 @@ fn read_maps(buf: &mut [u8]) -> usize {
 #[test]
 fn munmap_matches_a_model_of_the_address_space() {
     let cases = match qemu_user().as_deref() {
-        None => 2000,
         Some("qemu-sparc64") => 40,
-        Some(_) => 200,
+        _ if emulated() => 200,
+        _ => 2000,
     };
     let config = ProptestConfig {
         cases,
@@ -427,7 +442,17 @@ fn munmap_matches_a_model_of_the_address_space() {
         ))),
         ..ProptestConfig::default()
     };
-    let world = RefCell::new(World::reserve());
+    let mut world = World::reserve();
+    if let Some(reason) = zero_page_loses_its_special_bit() {
+        eprintln!(
+            "SKIPPED munmap_matches_a_model_of_the_address_space (pages that map the zero page, \
+             then change protection): {}; every page is written as it is mapped",
+            reason
+        );
+        world.prefault = true;
+        world.reset();
+    }
+    let world = RefCell::new(world);
     let steps = Cell::new(0);
     let sequences = prop::collection::vec(op(), 1..=24);
     let outcome = TestRunner::new(config).run(&sequences, |ops| {

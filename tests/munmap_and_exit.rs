@@ -169,7 +169,7 @@ fn threads_free_their_stacks_under_a_signal_storm() {
         skip!("{}", reason);
     }
     let _lock = address_space_lock();
-    let threads = if qemu_user().is_some() { 1_000 } else { 20_000 };
+    let threads = if emulated() { 1_000 } else { 20_000 };
     let start = Instant::now();
     let report = storm_round(threads, true, None);
     println!(
@@ -192,11 +192,7 @@ fn without_its_signal_block_the_same_storm_kills_the_process() {
         skip!("{}", reason);
     }
     let _lock = address_space_lock();
-    let threads = if qemu_user().is_some() {
-        20_000
-    } else {
-        100_000
-    };
+    let threads = if emulated() { 20_000 } else { 100_000 };
     // The child's progress, in a page it shares with us.
     // SAFETY: a fresh shared anonymous page at an address the kernel chooses.
     let shared = unsafe {
@@ -264,39 +260,6 @@ struct Listener {
     len: usize,
 }
 
-/// Installs a seccomp filter, on the calling thread alone, that holds its `exit` for a user
-/// notification, and returns the listener's file descriptor, or -1.
-///
-/// # Safety
-/// Makes system calls only; the caller's thread must be a raw thread of this process.
-unsafe fn hold_exit_for_notification() -> libc::c_int {
-    let load = libc::BPF_LD | libc::BPF_W | libc::BPF_ABS;
-    let mut program = [
-        bpf_stmt(load, 4), // seccomp_data.arch
-        bpf_jump_eq(munmap::seccomp::MUNMAP.arch, 3),
-        bpf_stmt(load, 0), // seccomp_data.nr
-        bpf_jump_eq(libc::SYS_exit as u32, 1),
-        bpf_stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_USER_NOTIF),
-        bpf_stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ALLOW),
-    ];
-    let fprog = libc::sock_fprog {
-        len: program.len() as u16,
-        filter: program.as_mut_ptr(),
-    };
-    // SAFETY: as the caller vouches; the filter is read before the call returns.
-    unsafe {
-        if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
-            return -1;
-        }
-        libc::syscall(
-            libc::SYS_seccomp,
-            libc::SECCOMP_SET_MODE_FILTER,
-            libc::SECCOMP_FILTER_FLAG_NEW_LISTENER,
-            &fprog,
-        ) as libc::c_int
-    }
-}
-
 /// The thread's id word: inside its stack, at this offset.
 const TID_OFFSET: usize = 64;
 
@@ -305,7 +268,7 @@ extern "C" fn listened_thread_main(arg: *mut c_void) -> libc::c_int {
     // before its stack is freed and has nothing else to clean up.
     unsafe {
         let listener = &*(arg as *const Listener);
-        let fd = hold_exit_for_notification();
+        let fd = hold_for_notification(libc::SYS_exit as u32);
         let (stack, len) = (listener.stack, listener.len);
         listener.fd.store(fd, Ordering::Release);
         munmap::munmap_and_exit(stack.cast(), len, 0)
@@ -328,11 +291,8 @@ fn a_tid_word_inside_the_range_gets_the_exit_write_in_what_is_mapped_there_next(
     if let Some(reason) = clone_cannot_make_raw_threads() {
         skip!("{}", reason);
     }
-    if let Some(emulator) = qemu_user() {
-        skip!(
-            "{} refuses to install seccomp filters (PR_SET_SECCOMP fails)",
-            emulator
-        );
+    if let Some(reason) = seccomp_refused() {
+        skip!("{}", reason);
     }
     let _lock = address_space_lock();
     let page = page_size();
@@ -355,25 +315,11 @@ fn a_tid_word_inside_the_range_gets_the_exit_write_in_what_is_mapped_there_next(
             word,
         )
     };
-    let fd = loop {
-        match listener.fd.load(Ordering::Acquire) {
-            0 => std::thread::yield_now(),
-            fd => break fd,
-        }
-    };
+    let fd = wait_for_listener(&listener.fd);
     assert!(fd > 0, "the thread could not install its seccomp filter");
 
     // The thread's exit, held: its munmap is done, its exit not yet.
-    // SAFETY: an all-zero seccomp_notif is what SECCOMP_IOCTL_NOTIF_RECV asks for.
-    let mut notification: libc::seccomp_notif = unsafe { std::mem::zeroed() };
-    // SAFETY: `fd` is the listener; the kernel fills `notification`.
-    let received = unsafe { libc::ioctl(fd, libc::SECCOMP_IOCTL_NOTIF_RECV, &mut notification) };
-    assert_eq!(
-        received,
-        0,
-        "NOTIF_RECV: {}",
-        std::io::Error::last_os_error()
-    );
+    let notification = receive_notification(fd);
     assert_eq!(notification.data.nr as libc::c_long, libc::SYS_exit);
     for i in 0..STACK_PAGES {
         pages.assert_gone(i);
@@ -427,16 +373,7 @@ fn a_tid_word_inside_the_range_gets_the_exit_write_in_what_is_mapped_there_next(
             }
             std::thread::yield_now();
         }
-        #[allow(clippy::unnecessary_cast)] // a c_ulong: u64 on 64-bit targets, u32 on 32-bit
-        let response = libc::seccomp_notif_resp {
-            id: notification.id,
-            val: 0,
-            error: 0,
-            flags: libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32,
-        };
-        // SAFETY: `fd` is the listener; `response` answers the notification received above.
-        let sent = unsafe { libc::ioctl(fd, libc::SECCOMP_IOCTL_NOTIF_SEND, &response) };
-        assert_eq!(sent, 0, "NOTIF_SEND: {}", std::io::Error::last_os_error());
+        continue_notification(fd, &notification);
         waiter.join().unwrap() == 0
     });
     // SAFETY: the listener is ours; the page is ours and the thread is gone (it woke the waiter).

@@ -69,11 +69,8 @@ fn audit_arch_values_follow_from_the_elf_machine_numbers() {
 
 #[test]
 fn filter_on_munmap_returns_exactly_its_errno() {
-    if let Some(emulator) = qemu_user() {
-        skip!(
-            "{} refuses to install seccomp filters (PR_SET_SECCOMP fails)",
-            emulator
-        );
+    if let Some(reason) = seccomp_refused() {
+        skip!("{}", reason);
     }
     // 1234 is no errno Linux defines: it arrives all the same, not replaced by another. 4095 is
     // the largest the kernel passes on; it caps 5000 at 4095 itself (kernel/seccomp.c).
@@ -96,11 +93,8 @@ fn filter_on_munmap_returns_exactly_its_errno() {
 
 #[test]
 fn filter_on_another_number_leaves_munmap_working() {
-    if let Some(emulator) = qemu_user() {
-        skip!(
-            "{} refuses to install seccomp filters (PR_SET_SECCOMP fails)",
-            emulator
-        );
+    if let Some(reason) = seccomp_refused() {
+        skip!("{}", reason);
     }
     let other_number = Syscall {
         arch: MUNMAP.arch,
@@ -114,11 +108,8 @@ fn filter_on_another_number_leaves_munmap_working() {
 
 #[test]
 fn filter_on_another_abi_leaves_munmap_working() {
-    if let Some(emulator) = qemu_user() {
-        skip!(
-            "{} refuses to install seccomp filters (PR_SET_SECCOMP fails)",
-            emulator
-        );
+    if let Some(reason) = seccomp_refused() {
+        skip!("{}", reason);
     }
     let other = seccomp::ALL.iter().find(|s| s.arch != MUNMAP.arch).unwrap();
     let other_abi = Syscall {

@@ -78,7 +78,7 @@ fn covered_outside(start: usize, end: usize) -> (Ranges, Ranges) {
 
 #[test]
 fn munmap_in_a_signal_handler_interrupting_munmap_calls() {
-    let target = if qemu_user().is_some() { 1_000 } else { 5_000 };
+    let target = if emulated() { 1_000 } else { 5_000 };
     let page = page_size();
     let pool_pages = 2 * target;
     let pool = map_anonymous(pool_pages * page) as usize;

@@ -175,11 +175,7 @@ fn raw_threads_free_their_own_stacks_under_a_signal_storm_and_nothing_leaks() {
     }
     install_storm_handler();
     let emulator = qemu_user();
-    let (per_spawner, timing_rounds) = if emulator.is_some() {
-        (1_000, 1)
-    } else {
-        (5_000, 5)
-    };
+    let (per_spawner, timing_rounds) = if emulated() { (1_000, 1) } else { (5_000, 5) };
     // The accounting sees a single stack.
     let stacks = Stacks::new(STACK_PAGES * page_size());
     let one = stacks.map();

@@ -141,11 +141,16 @@ pub fn named_memfd(prefix: &str, len: usize) -> (libc::c_int, String) {
 /// The mappings of the memfd named `name`, (start, end) each, from a fresh read of
 /// /proc/self/maps.
 pub fn mappings_of(name: &str) -> Vec<(usize, usize)> {
+    mappings_of_path(&format!("/memfd:{}", name))
+}
+
+/// The mappings of the file at `path` (as /proc/self/maps names it; a memfd's is
+/// "/memfd:NAME"), (start, end) each, from a fresh read of /proc/self/maps.
+pub fn mappings_of_path(path: &str) -> Vec<(usize, usize)> {
     let maps = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
-    let path = format!("/memfd:{}", name);
-    // The sixth field is the path ("/memfd:NAME (deleted)").
+    // The sixth field is the path (a memfd's: "/memfd:NAME (deleted)").
     maps.lines()
-        .filter(|line| line.split_whitespace().nth(5) == Some(path.as_str()))
+        .filter(|line| line.split_whitespace().nth(5) == Some(path))
         .map(parse_range)
         .collect()
 }
@@ -168,6 +173,89 @@ pub fn bpf_jump_eq(k: u32, jf: u8) -> libc::sock_filter {
         jf,
         k,
     }
+}
+
+/// Installs a seccomp filter, on the calling thread alone, that holds its system call `nr` (of
+/// munmap's ABI) for a user notification, and returns the listener's file descriptor, or -1.
+///
+/// # Safety
+/// Makes system calls only; the calling thread must be a raw thread of this process, whose
+/// later calls of `nr` wait for a response from the listener.
+pub unsafe fn hold_for_notification(nr: u32) -> libc::c_int {
+    let load = libc::BPF_LD | libc::BPF_W | libc::BPF_ABS;
+    let mut program = [
+        bpf_stmt(load, 4), // seccomp_data.arch
+        bpf_jump_eq(munmap::seccomp::MUNMAP.arch, 3),
+        bpf_stmt(load, 0), // seccomp_data.nr
+        bpf_jump_eq(nr, 1),
+        bpf_stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_USER_NOTIF),
+        bpf_stmt(libc::BPF_RET | libc::BPF_K, libc::SECCOMP_RET_ALLOW),
+    ];
+    let fprog = libc::sock_fprog {
+        len: program.len() as u16,
+        filter: program.as_mut_ptr(),
+    };
+    // SAFETY: as the caller vouches; the filter is read before the call returns.
+    unsafe {
+        if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
+            return -1;
+        }
+        libc::syscall(
+            libc::SYS_seccomp,
+            libc::SECCOMP_SET_MODE_FILTER,
+            libc::SECCOMP_FILTER_FLAG_NEW_LISTENER,
+            &fprog,
+        ) as libc::c_int
+    }
+}
+
+/// Why seccomp filters cannot be installed here, if they cannot: qemu-user refuses them.
+pub fn seccomp_refused() -> Option<String> {
+    qemu_user().map(|emulator| {
+        format!(
+            "{} refuses to install seccomp filters (PR_SET_SECCOMP fails)",
+            emulator
+        )
+    })
+}
+
+/// Waits until a thread has stored its listener's descriptor (or -1) in `word`, and returns it.
+pub fn wait_for_listener(word: &std::sync::atomic::AtomicI32) -> libc::c_int {
+    loop {
+        match word.load(Ordering::Acquire) {
+            0 => std::thread::yield_now(),
+            fd => return fd,
+        }
+    }
+}
+
+/// Waits for the next call held by the listener `fd` (see `hold_for_notification`).
+pub fn receive_notification(fd: libc::c_int) -> libc::seccomp_notif {
+    // SAFETY: an all-zero seccomp_notif is what SECCOMP_IOCTL_NOTIF_RECV asks for.
+    let mut notification: libc::seccomp_notif = unsafe { std::mem::zeroed() };
+    // SAFETY: `fd` is a listener; the kernel fills `notification`.
+    let received = unsafe { libc::ioctl(fd, libc::SECCOMP_IOCTL_NOTIF_RECV, &mut notification) };
+    assert_eq!(
+        received,
+        0,
+        "NOTIF_RECV: {}",
+        std::io::Error::last_os_error()
+    );
+    notification
+}
+
+/// Lets the held call go on, as the kernel would have run it.
+pub fn continue_notification(fd: libc::c_int, notification: &libc::seccomp_notif) {
+    #[allow(clippy::unnecessary_cast)] // a c_ulong: u64 on 64-bit targets, u32 on 32-bit
+    let response = libc::seccomp_notif_resp {
+        id: notification.id,
+        val: 0,
+        error: 0,
+        flags: libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32,
+    };
+    // SAFETY: `fd` is the listener; `response` answers the notification it gave.
+    let sent = unsafe { libc::ioctl(fd, libc::SECCOMP_IOCTL_NOTIF_SEND, &response) };
+    assert_eq!(sent, 0, "NOTIF_SEND: {}", std::io::Error::last_os_error());
 }
 
 /// The byte `Pages::map` writes into page `i`.
@@ -231,7 +319,8 @@ pub fn mapping_containing(addr: *mut u8) -> Option<(usize, usize)> {
         .find(|&(start, end)| start <= addr && addr < end)
 }
 
-fn parse_range(line: &str) -> (usize, usize) {
+/// The (start, end) of a /proc/self/maps line.
+pub fn parse_range(line: &str) -> (usize, usize) {
     let range = line.split_whitespace().next().expect("empty maps line");
     let (start, end) = range.split_once('-').expect("maps line without a range");
     let hex = |s: &str| usize::from_str_radix(s, 16).expect("maps range is not hex");
@@ -250,6 +339,45 @@ pub fn qemu_user() -> Option<String> {
     } else {
         None
     }
+}
+
+/// Whether the tests that repeat their work should do less of it: under qemu-user, or where
+/// `MUNMAP_TEST_EMULATED` is set, as ci/kernel.sh sets it on a real kernel that qemu-system
+/// emulates (nothing in the guest tells). The native runs keep their sizes.
+pub fn emulated() -> bool {
+    qemu_user().is_some() || std::env::var_os("MUNMAP_TEST_EMULATED").is_some()
+}
+
+/// Why no page of this process should map the zero page and then have its protection changed,
+/// if it should not: on MIPS64 Linux before 6.4, mprotect drops the page table entry's
+/// `_PAGE_SPECIAL` bit (`pte_modify` keeps only `_PAGE_CHG_MASK`, which lacked it), and the
+/// unmap that follows takes the shared zero page for a page of the process's own: "BUG: Bad page
+/// map", "Bad rss-counter state", and the zero page freed under the whole system. Fixed in 6.4 by
+/// "MIPS: Don't clear _PAGE_SPECIAL in _PAGE_CHG_MASK"; Debian 12's 6.1 has it, and ci/kernel.sh
+/// shows it there with libc's calls alone. (The 32-bit 4kc-malta kernel ran the model clean.)
+pub fn zero_page_loses_its_special_bit() -> Option<String> {
+    if !cfg!(any(target_arch = "mips64", target_arch = "mips64r6")) || qemu_user().is_some() {
+        return None;
+    }
+    // SAFETY: an all-zero utsname is valid, and uname fills it.
+    let mut name: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: `name` is a valid out-pointer.
+    assert_eq!(unsafe { libc::uname(&mut name) }, 0, "uname");
+    // SAFETY: uname NUL-terminates the release.
+    let release = unsafe { std::ffi::CStr::from_ptr(name.release.as_ptr()) }
+        .to_string_lossy()
+        .into_owned();
+    let mut numbers = release
+        .split(|c: char| !c.is_ascii_digit())
+        .map(|n| n.parse::<u32>().unwrap_or(0));
+    let version = (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
+    (version < (6, 4)).then(|| {
+        format!(
+            "Linux {} on MIPS64 drops the zero page's _PAGE_SPECIAL bit in mprotect (fixed in \
+             6.4, \"MIPS: Don't clear _PAGE_SPECIAL in _PAGE_CHG_MASK\")",
+            release
+        )
+    })
 }
 
 /// Why libc's `clone` cannot start the raw threads of the thread tests here, if it cannot.
