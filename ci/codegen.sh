@@ -164,8 +164,9 @@ rules() {
 # is (the pinned nightly's rustc crashes building core for mipsisa32r6 at opt-level 0, not this
 # crate: see build_env). Both share core, built once per target.
 build_probe() {
-    local crate=$1 target=$2 out=$3 cargo name
+    local crate=$1 target=$2 out=$3 cargo name package
     read -r -a cargo < <(cargo_for "$target" core)
+    package=$(sed -n 's/^name = "\(.*\)"$/\1/p' "$crate/Cargo.toml" | head -n 1)
     for name in probe probe_o0; do
         mkdir -p "$out/$name/src"
         cp "$root/ci/codegen/probe.rs" "$out/$name/src/lib.rs"
@@ -175,13 +176,13 @@ name = "$name"
 version = "0.0.0"
 edition = "2021"
 [dependencies]
-munmap = { path = "$crate" }
+munmap = { path = "$crate", package = "$package" }
 [profile.release]
 opt-level = 3
 [workspace]
 TOML
-        [ "$name" = probe ] || for package in munmap probe_o0; do
-            printf '[profile.release.package.%s]\n%s\n' "$package" 'opt-level = 0
+        [ "$name" = probe ] || for unit in "$package" probe_o0; do
+            printf '[profile.release.package.%s]\n%s\n' "$unit" 'opt-level = 0
 debug-assertions = true
 overflow-checks = true' >>"$out/$name/Cargo.toml"
         done
@@ -190,7 +191,7 @@ overflow-checks = true' >>"$out/$name/Cargo.toml"
         # that a core built from source is built once.
         local rlib
         rlib=$("${cargo[@]}" build -q --release --manifest-path "$out/$name/Cargo.toml" \
-            --target "$target" --target-dir "$root/target/codegen/$target" --message-format=json |
+            --target "$target" --target-dir "$CI_CACHE/target/codegen/$target" --message-format=json |
             grep -o "\"[^\"]*/lib$name[^\"/]*\\.rlib\"" | tail -n 1 | tr -d '"') &&
             [ -n "$rlib" ] && cp "$rlib" "$out/${name/_/-}.rlib" || return 1
     done
@@ -362,6 +363,9 @@ check_all() {
 self_test() {
     local name=$1 file=$2 edit=$3 mutant=$root/target/codegen-mutant/$1 failed=0 target
     "$root/ci/lib-copy.sh" "$mutant" || return 1
+    # A package name of its own: cargo names a path crate's builds by its name and its path
+    # within its workspace, so that a copy named munmap would share the crate's builds.
+    sed -i "s/^name = \"munmap\"$/name = \"munmap-codegen-$name\"/" "$mutant/Cargo.toml"
     cp "$mutant/$file" "$mutant/$file.orig"
     perl -0pi -e "$edit" "$mutant/$file"
     ! cmp -s "$mutant/$file" "$mutant/$file.orig" || { echo "self-test: $name not applied" >&2 && return 1; }

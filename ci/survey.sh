@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # ci/survey.sh: builds the library for every Linux and Android target the pinned nightly knows
-# (wasm aside) but the rustup targets of ci/targets.sh, which ci/test.sh's clippy steps lint,
-# with `core` from source and clippy -D warnings (cargo clippy -Zbuild-std=core; on mips,
-# sparc, m68k, hexagon and csky, build.rs turns on asm_experimental_arch), two targets at a
-# time; prints each target the crate refuses with the first error, and "N/M build". It fails if
-# a target is refused that should build, or builds that should be refused (REFUSED below).
+# (wasm aside), with `core` from source and clippy -D warnings (cargo clippy -Zbuild-std=core; on
+# mips, sparc, m68k, hexagon and csky, build.rs turns on asm_experimental_arch), two at a time;
+# prints each target the crate refuses with the first error, and "N/M build". It fails if a
+# target is refused that should build, or builds that should be refused (REFUSED below).
+#
+# One build per group: targets whose `rustc --print cfg` agree on everything the crate's code,
+# its build script and the compiler's checks of its asm! operands read (target_arch,
+# target_pointer_width, target_endian, target_os and every target_feature, crt-static aside)
+# compile the crate alike, whatever their C library (target_env) or vendor: the survey builds
+# one of each group, and prints every target with its group. A group with one of the rustup
+# targets of ci/targets.sh needs no build here: ci/test.sh's clippy steps lint that target, on
+# the library and more.
 # With MUNMAP_TARGETS set (globs), only the targets that match.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,15 +33,37 @@ why_refused() {
     done
 }
 
-# The targets rustup has a standard library for are linted by ci/test.sh's clippy steps, with
-# rustup's standard library and stable clippy, on the library and more: the survey takes the
-# others.
+# group_key TARGET: what the crate's compilation reads of TARGET, as one word.
+group_key() {
+    rustc "+$NIGHTLY" --print cfg --target "$1" |
+        grep -E '^(target_arch|target_pointer_width|target_endian|target_os|target_feature)=' |
+        grep -vx 'target_feature="crt-static"' | sort | md5sum | cut -c1-12
+}
+
 mapfile -t linted < <(MUNMAP_TARGETS='' targets std=rustup)
 mapfile -t all < <(rustc "+$NIGHTLY" --print target-list | grep -E 'linux|android' |
-    grep -v wasm | grep -vxF -f <(printf '%s\n' "${linted[@]}") |
-    while read -r target; do selected "$target" && echo "$target"; done)
-work=$root/target/survey
+    grep -v wasm | while read -r target; do selected "$target" && echo "$target"; done)
+work=$CI_CACHE/survey
 mkdir -p "$work"
+
+# Each target's group, named by its first member, the rustup targets first: "TARGET GROUP".
+declare -A group_of=() first=()
+for target in "${linted[@]}" "${all[@]}"; do
+    [ -z "${group_of[$target]:-}" ] || continue
+    key=$(group_key "$target")
+    first[$key]=${first[$key]:-$target}
+    group_of[$target]=${first[$key]}
+done
+is_linted() {
+    [[ " ${linted[*]} " == *" $1 "* ]]
+}
+
+# The builds: one per group, unless a rustup target is in it.
+builds=()
+for target in "${all[@]}"; do
+    group=${group_of[$target]}
+    is_linted "$group" || [[ " ${builds[*]} " == *" $group "* ]] || builds+=("$group")
+done
 
 # check LANE TARGET: one target, in its lane's target directory, in the environment its build
 # needs (build_env); prints "TARGET ok" or "TARGET refused: <first error>".
@@ -51,13 +80,23 @@ check() {
 export -f check build_env
 export work NIGHTLY
 
-printf '%s\n' "${all[@]}" | awk '{ print NR % 2, $0 }' |
+printf '%s\n' "${builds[@]}" | awk '{ print NR % 2, $0 }' |
     xargs -P 2 -L 1 bash -c 'check "$0" "$1"' >"$work/results"
 
 built=0
 failures=0
-while read -r target verdict; do
+echo "target, and the group it builds with (the target whose build stands for it):"
+for target in $(printf '%s\n' "${all[@]}" | sort); do
+    group=${group_of[$target]}
     expected=$(why_refused "$target")
+    if is_linted "$group"; then
+        verdict=ok how="$group, linted by ci/test.sh's clippy steps"
+    else
+        verdict=$(sed -n "s/^$group //p" "$work/results")
+        how=$group
+        [ "$group" != "$target" ] || how="built here"
+    fi
+    echo "    $target: $how"
     if [ "$verdict" = ok ]; then
         built=$((built + 1))
         [ -z "$expected" ] || { echo "FAILED $target builds, but should be refused: $expected" &&
@@ -67,8 +106,10 @@ while read -r target verdict; do
         [ -n "$expected" ] || { echo "FAILED $target is refused, but should build" &&
             failures=$((failures + 1)); }
     fi
-done < <(sort "$work/results")
-echo "$built/${#all[@]} build, and the ${#linted[@]} rustup targets in ci/test.sh's clippy steps"
+done
+groups=$(printf '%s\n' "${group_of[@]}" | sort -u | wc -l)
+echo "$built/${#all[@]} build: ${#all[@]} targets in $groups groups, ${#builds[@]} built here," \
+    "the others with a rustup target in ci/test.sh's clippy steps"
 [ $failures -eq 0 ] && echo "PASSED survey: $built/${#all[@]} Linux and Android targets build," \
     "the $((${#all[@]} - built)) refused ones as expected"
 exit $((failures > 0))

@@ -13,15 +13,15 @@
 # Every target is also built (clippy -D warnings where the std is rustup's) and codegen-checked
 # (ci/codegen.sh); ci/survey.sh builds every Linux and Android target rustc knows.
 TARGET_TABLE=$(cat <<'TABLE'
-x86_64-unknown-linux-gnu             rustup  native+qemu  native+qemu  -
-i686-unknown-linux-gnu               rustup  native+qemu  native+qemu  -
+x86_64-unknown-linux-gnu             rustup  native       native+qemu  -
+i686-unknown-linux-gnu               rustup  native       native+qemu  -
 x86_64-unknown-linux-musl            rustup  native       -            the freestanding program needs no libc: x86_64-unknown-linux-gnu runs it
 x86_64-unknown-linux-none            core    -            native       a target without libc: no standard library exists for it
 x86_64-unknown-linux-gnux32          core    -            -            this kernel has no x32 ABI (CONFIG_X86_X32_ABI is off), qemu-user none, the mirror no x32 std
 x86_64-linux-android                 rustup  -            native       no Android NDK (linker, bionic) here for the suite
 i686-linux-android                   rustup  -            native       no Android NDK (linker, bionic) here for the suite
 aarch64-unknown-linux-gnu            rustup  qemu         qemu         -
-aarch64-unknown-linux-musl           rustup  qemu         -            the freestanding program needs no libc: aarch64-unknown-linux-gnu runs it
+aarch64-unknown-linux-musl           rustup  -            -            the crate's code is aarch64-unknown-linux-gnu's, whose suite runs; musl's side of the suite runs on x86_64-unknown-linux-musl
 aarch64_be-unknown-linux-gnu         core    -            qemu         tier 3 without a standard library; Debian 12 has no big-endian arm64 C library
 aarch64-linux-android                rustup  -            qemu         no Android NDK (linker, bionic) here for the suite
 armv7-unknown-linux-gnueabihf        rustup  qemu         qemu         -
@@ -64,6 +64,31 @@ csky-unknown-linux-gnuabiv2hf        core    -            -            as csky-u
 TABLE
 )
 NIGHTLY=nightly-2026-10-30
+CI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MSRV=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' "$CI_ROOT/Cargo.toml")
+# Where rustup has the MSRV's standard library (its riscv64 one is missing on this mirror).
+MSRV_TARGETS=(x86_64-unknown-linux-gnu i686-unknown-linux-gnu aarch64-unknown-linux-gnu
+    armv7-unknown-linux-gnueabihf)
+# The targets docs.rs builds: [package.metadata.docs.rs] in Cargo.toml.
+read -r -a DOCS_RS_TARGETS < <(sed -n '/^\[package.metadata.docs.rs\]/,/^\[/ {
+    s/^targets = \[\(.*\)\]$/\1/p }' "$CI_ROOT/Cargo.toml" | tr -d '",')
+# i686's loader, which this 64-bit machine has only as the cross compiler's.
+I686_LOADER=/usr/i686-linux-gnu/lib/ld-linux.so.2
+
+# The cache: what the steps build or fetch and does not change from run to run (the standard
+# libraries and `core`s built from source, per target and toolchain, every cargo target
+# directory, downloads), outside the clone, so that a second run, or a run from another clone,
+# starts from it. Cargo's fingerprints decide what is rebuilt. MUNMAP_CI_CACHE=off keeps it in
+# the clone (target/ci), as a directory it is there; deleting it costs only time.
+case ${MUNMAP_CI_CACHE:-} in
+off) CI_CACHE=$CI_ROOT/target/ci ;;
+'') CI_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/munmap-ci ;;
+*) CI_CACHE=$MUNMAP_CI_CACHE ;;
+esac
+# ci_target_dir NAME: the cargo target directory of NAME, in the cache.
+ci_target_dir() {
+    echo "$CI_CACHE/target/$1"
+}
 
 # targets [COLUMN=GLOB...]: the targets whose columns match (std, suite, freestanding), one per
 # line, in the table's order; with MUNMAP_TARGETS set (globs, space-separated), only the targets
@@ -214,7 +239,55 @@ APT_PACKAGES=(
     # Debian has no cross package of it, so i686's is multiarch (ci/test.sh adds the i386
     # architecture for it).
     libseccomp-dev libseccomp-dev:i386
+    # qemu-system and cpio: ci/kernel.sh boots each KERNEL_TABLE kernel with the suite in an
+    # initramfs (s390x's qemu-system is in qemu-system-misc).
+    qemu-system-arm qemu-system-x86 qemu-system-ppc qemu-system-misc qemu-system-mips cpio
+    # patch: ci/consumers.sh applies its patches to real crates (an optional package in Debian:
+    # a minimal machine has none).
+    patch
 )
+
+# The real kernels ci/kernel.sh boots under qemu-system (TCG: this machine has no KVM), with
+# the suite, the freestanding program and its mutants in an initramfs: Debian 12's own, for the
+# architectures it ships a kernel for that qemu-system emulates. One line per target:
+#   target      the Rust target whose suite runs there (built static)
+#   arch        the Debian architecture of the kernel package
+#   flavour     the package's flavour: linux-image-$KERNEL_ABI-FLAVOUR:ARCH
+#   qemu        the qemu-system binary
+#   console     the kernel's console device
+#   machine...  qemu-system's machine options
+# The version is pinned, so that a run boots the kernel the last one did: 6.1.0-50 (6.1.176-1)
+# is the one of Debian 12's point release on the mirror (bookworm main; bookworm-security has it
+# too), the one the trials of issue 24 booted. A newer one is taken by changing it here.
+KERNEL_ABI=6.1.0-50
+KERNEL_VERSION=6.1.176-1
+KERNEL_TABLE=$(cat <<'TABLE'
+aarch64-unknown-linux-gnu        arm64    arm64        qemu-system-aarch64  ttyAMA0   -M virt -cpu max,pauth-impdef=on -m 1024
+armv7-unknown-linux-gnueabihf    armhf    armmp        qemu-system-arm      ttyAMA0   -M virt -cpu cortex-a15 -m 1024
+i686-unknown-linux-gnu           i386     686          qemu-system-i386     ttyS0     -cpu max -m 1024
+powerpc64le-unknown-linux-gnu    ppc64el  powerpc64le  qemu-system-ppc64    hvc0      -M pseries -cpu power9 -m 1024
+s390x-unknown-linux-gnu          s390x    s390x        qemu-system-s390x    ttysclp0  -M s390-ccw-virtio -cpu max -m 1024
+mips64el-unknown-linux-gnuabi64  mips64el 5kc-malta    qemu-system-mips64el ttyS0     -M malta -cpu MIPS64R2-generic -m 256
+mipsel-unknown-linux-gnu         mipsel   4kc-malta    qemu-system-mipsel   ttyS0     -M malta -m 256
+TABLE
+)
+
+# kernel_column TARGET NAME: one column of TARGET's line in KERNEL_TABLE (arch, flavour, qemu,
+# console, machine), or nothing when no kernel runs it.
+kernel_column() {
+    awk -v target="$1" -v name="$2" '$1 == target {
+        if (name == "arch") print $2; else if (name == "flavour") print $3
+        else if (name == "qemu") print $4; else if (name == "console") print $5
+        else { $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print } }' <<<"$KERNEL_TABLE"
+}
+
+# kernel_targets: the targets of KERNEL_TABLE that MUNMAP_TARGETS selects.
+kernel_targets() {
+    local target
+    for target in $(awk '{ print $1 }' <<<"$KERNEL_TABLE"); do
+        if selected "$target"; then echo "$target"; fi
+    done
+}
 
 # The targets whose benchmarks ci/bench.sh runs (natively), and on which ci/test.sh builds them
 # with clippy; the other suite targets' clippy leaves them out, and with them criterion's C.
@@ -257,13 +330,29 @@ build_env() {
     esac
 }
 
+# freestanding_build TARGET [CRATE]: builds the freestanding program for TARGET against the
+# munmap crate at CRATE (this clone, or a copy of it with its tests/freestanding), in the cache,
+# and prints the path of the binary (the next build for TARGET replaces it).
+freestanding_build() {
+    local target=$1 crate=${2:-$CI_ROOT} cargo environment
+    read -r -a cargo < <(cargo_for "$target" core)
+    read -r -a environment < <(build_env "$target")
+    (cd "$crate/tests/freestanding" && env CARGO_TARGET_DIR="$(ci_target_dir freestanding)" \
+        "${environment[@]}" "${cargo[@]}" build -q --release --target "$target" \
+        --message-format=json-render-diagnostics) |
+        sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | grep .
+}
+
 # `ci/targets.sh table`: the table of targets in ci/README.md.
 if [ "${BASH_SOURCE[0]}" = "$0" ] && [ "${1:-}" = table ]; then
-    echo '| target | test suite | freestanding, traced | std | what keeps it from more |'
-    echo '|--------|------------|----------------------|-----|-------------------------|'
+    echo '| target | test suite | freestanding, traced | real kernel (ci/kernel.sh) | std | what keeps it from more |'
+    echo '|--------|------------|----------------------|----------------------------|-----|-------------------------|'
     while read -r target std suite freestanding why; do
         [ -n "$target" ] || continue
-        printf '| `%s` | %s | %s | %s | %s |\n' "$target" "${suite//+/, }" \
-            "${freestanding//+/, }" "$std" "${why:--}"
+        kernel=-
+        [ -z "$(kernel_column "$target" arch)" ] ||
+            kernel="Debian's $KERNEL_ABI-$(kernel_column "$target" flavour), $(kernel_column "$target" qemu)"
+        printf '| `%s` | %s | %s | %s | %s | %s |\n' "$target" "${suite//+/, }" \
+            "${freestanding//+/, }" "$kernel" "$std" "${why:--}"
     done <<<"$TARGET_TABLE"
 fi

@@ -46,79 +46,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 0 ] || export MUNMAP_TARGETS="$*"
-# shellcheck source=ci/targets.sh
-. ci/targets.sh
+# shellcheck source=ci/install.sh
+. ci/install.sh
 
-MSRV=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)
-# The targets docs.rs builds: [package.metadata.docs.rs] in Cargo.toml.
-read -r -a DOCS_RS_TARGETS < <(sed -n '/^\[package.metadata.docs.rs\]/,/^\[/ {
-    s/^targets = \[\(.*\)\]$/\1/p }' Cargo.toml | tr -d '",')
-# Where rustup has the MSRV's standard library (its riscv64 one is missing on this mirror).
-MSRV_TARGETS=(x86_64-unknown-linux-gnu i686-unknown-linux-gnu aarch64-unknown-linux-gnu
-    armv7-unknown-linux-gnueabihf)
-I686_LOADER=/usr/i686-linux-gnu/lib/ld-linux.so.2
 LOGS=target/ci-logs
 
 die() {
     echo "ci/test.sh: $*" >&2
     exit 1
-}
-
-install_apt_packages() {
-    local missing=() pkg
-    for pkg in "${APT_PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
-            missing+=("$pkg")
-    done
-    [ ${#missing[@]} -eq 0 ] && return
-    command -v apt-get >/dev/null ||
-        die "missing ${missing[*]}; this script installs them with apt-get (Debian/Ubuntu)"
-    local sudo=()
-    if [ "$(id -u)" -ne 0 ]; then
-        command -v sudo >/dev/null ||
-            die "missing ${missing[*]}: run as root, or: apt-get install ${missing[*]}"
-        sudo=(sudo)
-    fi
-    echo "== installing ${missing[*]}"
-    # A package of another architecture (pkg:i386) needs it among dpkg's foreign ones.
-    local arch
-    for arch in $(printf '%s\n' "${missing[@]}" | sed -n 's/.*:\(.*\)/\1/p' | sort -u); do
-        dpkg --print-foreign-architectures | grep -qx "$arch" ||
-            "${sudo[@]}" dpkg --add-architecture "$arch" || die "dpkg --add-architecture $arch failed"
-    done
-    "${sudo[@]}" apt-get update -q &&
-        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends \
-            "${missing[@]}" || die "apt-get install ${missing[*]} failed"
-}
-
-install_rust_parts() {
-    command -v rustup >/dev/null || die "rustup not found: install it from rustup.rs"
-    echo "== rustup: targets, clippy, rustfmt, llvm-tools, rust-src, $MSRV," \
-        "$NIGHTLY (rust-src, miri, clippy)"
-    local rustup_targets
-    mapfile -t rustup_targets < <(MUNMAP_TARGETS='' targets std=rustup)
-    rustup component add clippy rustfmt llvm-tools rust-src &&
-        rustup target add "${rustup_targets[@]}" &&
-        rustup toolchain install "$MSRV" --profile minimal &&
-        rustup target add --toolchain "$MSRV" "${MSRV_TARGETS[@]}" &&
-        rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src,miri,clippy &&
-        rustup target add --toolchain "$NIGHTLY" "${DOCS_RS_TARGETS[@]}" ||
-        die "rustup could not install the targets or toolchains"
-}
-
-check_tools() {
-    local tool target
-    local tools=(strace "$I686_LOADER")
-    for target in $(MUNMAP_TARGETS='' targets); do
-        case $(target_column "$target" suite)$(target_column "$target" freestanding) in
-        *qemu*) tools+=("$(qemu_for "$target")") ;;
-        esac
-        gnu_triple "$target" >/dev/null && tools+=("$(gnu_triple "$target")-gcc")
-    done
-    for tool in "${tools[@]}"; do
-        command -v "$tool" >/dev/null ||
-            die "$tool not found after installing ${APT_PACKAGES[*]}: install them with apt-get"
-    done
 }
 
 # Results, one row per step: name, runner, passed, failed, skipped, seconds (since STARTED,
@@ -147,7 +82,8 @@ check() {
 
 # run_logged NAME RUNNER-LABEL LOG COMMAND...: runs a command that runs tests, into LOG, and
 # records the tests it reports: cargo test's "test result:" lines, "PASSED <what>" lines (checks
-# of ci/ scripts) and "SKIPPED <test>: <reason>" lines (counted as skipped, not passed).
+# of ci/ scripts), "FAILED <what>" lines (a test binary that stopped early, say: ci/suite.sh)
+# and "SKIPPED <test>: <reason>" lines (counted as skipped, not passed).
 run_logged() {
     local name=$1 label=$2 log=$3
     shift 3
@@ -165,7 +101,7 @@ run_logged() {
             if ($(i + 1) ~ /^passed/) p += $i
             if ($(i + 1) ~ /^failed/) f += $i
         }
-    } /^PASSED / { p++ } END { print p + 0, f + 0 }' "$log")
+    } /^PASSED / { p++ } /^FAILED / { f++ } END { print p + 0, f + 0 }' "$log")
     skipped=$(grep -c '^SKIPPED ' "$log")
     passed=$((passed - skipped))
     # A build error or a crashed test binary prints no failed count: count it as one failure.
@@ -181,24 +117,14 @@ run_logged() {
     record "$name" "$label" "$passed" "$failed" "$skipped"
 }
 
-# run_tests TARGET RUNNER-LABEL [RUNNER...]: cargo test for TARGET, its binaries run by RUNNER.
+# run_tests TARGET RUNNER-LABEL [--static] [--release] [-- RUNNER...]: the suite for TARGET,
+# each test binary run by RUNNER and judged by ci/suite.sh.
 run_tests() {
-    local target=$1 label=$2
+    local target=$1 label=$2 profile=''
     shift 2
-    local runner=()
-    [ $# -eq 0 ] || runner=("CARGO_TARGET_$(cargo_env_name "$target")_RUNNER=$*")
-    local cargo
-    read -r -a cargo < <(cargo_for "$target")
-    run_logged "test $target" "$label" "$LOGS/test-$target-$label.log" \
-        env "${runner[@]}" "${cargo[@]}" test --target "$target" --features std -- --show-output
-}
-
-# run_tests_under_qemu TARGET: the suite under TARGET's qemu-user, with its C library.
-run_tests_under_qemu() {
-    local target=$1 runner
-    runner=$(qemu_runner "$target") || return 1
-    # shellcheck disable=SC2086 # the runner's words
-    run_tests "$target" "$(qemu_for "$target")" $runner
+    [[ " $* " != *" --release "* ]] || profile=' (release)'
+    run_logged "test $target$profile" "$label" "$LOGS/test-$target-$label${profile:+-release}.log" \
+        ci/suite.sh run "$target" "$@"
 }
 
 # msrv_build: the library alone, as a dependent crate on the MSRV toolchain builds it. The
@@ -208,8 +134,10 @@ msrv_build() {
     local dir=target/msrv
     ci/lib-copy.sh "$dir" && mkdir -p "$dir/.cargo" || return 1
     (
+        export CARGO_TARGET_DIR
+        CARGO_TARGET_DIR=$(ci_target_dir msrv)
         cd "$dir" &&
-            cargo generate-lockfile -q &&
+            cargo generate-lockfile -q --offline &&
             cargo vendor vendor 2>/dev/null >.cargo/config.toml || exit 1
         for target in "${MSRV_TARGETS[@]}"; do
             for features in '' std rustc-dep-of-std; do
@@ -236,7 +164,7 @@ dep_of_std_build() {
     ! cargo tree -q -p munmap -e normal -i rustc-std-workspace-core >/dev/null 2>&1 ||
         { echo "rustc-std-workspace-core without the feature"; return 1; }
     RUSTFLAGS="-D warnings" cargo build -q --lib --features rustc-dep-of-std \
-        --target-dir target/dep-of-std
+        --target-dir "$(ci_target_dir dep-of-std)"
 }
 
 # package_check: what `cargo package` ships holds the library and its build script, the
@@ -277,11 +205,29 @@ print_summary() {
     echo "total: $total_passed passed, $total_failed failed, $total_skipped skipped"
 }
 
-install_apt_packages
-install_rust_parts
+echo "== the cache: $CI_CACHE (MUNMAP_CI_CACHE=off keeps it in the clone; deleting it costs only time)"
+mkdir -p "$CI_CACHE" || die "cannot make the cache directory $CI_CACHE"
+# One run at a time uses the cache.
+exec 9>"$CI_CACHE/lock"
+flock -n 9 || { echo "== waiting for another ci/test.sh run that holds $CI_CACHE/lock" && flock 9; }
+# Cargo names the builds of a path crate by its path within its workspace and trusts them while
+# no source file is newer, so two clones share the cache's builds: when this clone is not the
+# one that ran last, its files are made newer than any build, and cargo rebuilds what it builds
+# from them (the standard library from source, which no clone holds, stays).
+if [ "$(cat "$CI_CACHE/clone" 2>/dev/null)" != "$CI_ROOT" ]; then
+    git ls-files -z --cached --others --exclude-standard | xargs -0 touch -c
+    echo "$CI_ROOT" >"$CI_CACHE/clone"
+fi
+install
 check_tools
 mkdir -p "$LOGS" && rm -f "$LOGS"/*.log
 export_linkers
+export CARGO_TARGET_DIR
+CARGO_TARGET_DIR=$(ci_target_dir main)
+
+# The install step itself, against stand-ins that fail as a network does.
+run_logged "install: apt-get, rustup, cargo failing, against stand-ins" - \
+    "$LOGS/test-install-check.log" ci/install-check.sh
 
 FREESTANDING=tests/freestanding
 MIRI_DEPENDENT=tests/miri-dependent
@@ -290,13 +236,17 @@ check rustfmt cargo fmt --all -- --check
 check "rustfmt freestanding" cargo fmt --manifest-path "$FREESTANDING/Cargo.toml" -- --check
 check "rustfmt miri-dependent" cargo fmt --manifest-path "$MIRI_DEPENDENT/Cargo.toml" -- --check
 check "rustfmt libseccomp" cargo fmt --manifest-path "$LIBSECCOMP/Cargo.toml" -- --check
+check "rustfmt kernel init" cargo fmt --manifest-path ci/kernel/Cargo.toml -- --check
+check "rustfmt origin storm" cargo fmt --manifest-path ci/consumers/origin/storm/Cargo.toml -- --check
+check "rustfmt dlmalloc fuzz driver" rustfmt --edition 2021 --check ci/consumers/dlmalloc/fuzz/src/lib.rs
+check "clippy kernel init" sh -c "cd ci/kernel && CARGO_TARGET_DIR=$(ci_target_dir kernel-init) cargo clippy -q --release -- -D warnings"
 check "clippy miri-dependent" \
-    sh -c "cd $MIRI_DEPENDENT && cargo clippy -q --all-targets -- -D warnings"
+    sh -c "cd $MIRI_DEPENDENT && CARGO_TARGET_DIR=$(ci_target_dir miri-dependent) cargo clippy -q --all-targets -- -D warnings"
 # The judges' targets: natively, where the suite and the freestanding program run (x86_64, i686).
 JUDGE_TARGETS=$(targets suite='native*' freestanding='native*')
 for target in $JUDGE_TARGETS; do
     check "clippy libseccomp $target" sh -c \
-        "cd $LIBSECCOMP && cargo clippy -q --all-targets --target $target -- -D warnings"
+        "cd $LIBSECCOMP && CARGO_TARGET_DIR=$(ci_target_dir libseccomp) cargo clippy -q --all-targets --target $target -- -D warnings"
 done
 # clippy on the crate with its tests and examples where the suite runs, with the benchmarks too
 # where they run (BENCH_TARGETS); on the library and examples where rustup has the standard
@@ -319,7 +269,7 @@ for target in $(targets freestanding='[nq]*'); do
     # cargo [+toolchain] clippy [-Zbuild-std=core]: -Z flags follow an external subcommand.
     clippy="${cargo[*]:0:2} clippy ${cargo[*]:2} -q --release --target $target -- -D warnings"
     check "clippy freestanding $target" \
-        sh -c "cd $FREESTANDING && env $(build_env "$target") $clippy"
+        sh -c "cd $FREESTANDING && env CARGO_TARGET_DIR=$(ci_target_dir freestanding) $(build_env "$target") $clippy"
 done
 check rustdoc env RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps --features std
 for target in "${DOCS_RS_TARGETS[@]}"; do
@@ -329,27 +279,20 @@ done
 
 # The test suite, natively (i686 through the C library's loader, which this 64-bit machine
 # has only as the cross compiler's) and under qemu-user with the target's C library.
+# Both unoptimised and as a release, where the register allocator keeps more values across
+# the traps.
 for target in $(targets suite='native*'); do
-    case $target in
-    i686-unknown-linux-gnu)
-        run_tests "$target" native "$I686_LOADER" --library-path "${I686_LOADER%/*}"
-        ;;
-    *) run_tests "$target" native ;;
-    esac
-done
-for target in $(targets suite='*qemu'); do
-    run_tests_under_qemu "$target"
-done
-
-# The decodes against the contract for every register value tried, in a release build,
-# natively: every 32-bit value on i686, the boundaries and 10^8 random values on x86_64
-# (src/errno/tests.rs; the suite above ran them on fewer values, unoptimised).
-for target in $(targets suite='native*' std=rustup); do
     runner=()
-    [ "$target" = i686-unknown-linux-gnu ] && runner=("CARGO_TARGET_$(cargo_env_name "$target")_RUNNER=$I686_LOADER --library-path ${I686_LOADER%/*}")
-    run_logged "decode $target, every value tried" "native, release" \
-        "$LOGS/test-decode-$target.log" env "${runner[@]}" cargo test -q --release --lib \
-        --target "$target" decode -- --show-output
+    [ "$target" != i686-unknown-linux-gnu ] ||
+        runner=(-- "$I686_LOADER" --library-path "${I686_LOADER%/*}")
+    run_tests "$target" native "${runner[@]}"
+    run_tests "$target" native --release "${runner[@]}"
+done
+# Under qemu-user: a release, linked static, the very binaries ci/kernel.sh boots real kernels
+# with below.
+for target in $(targets suite='*qemu'); do
+    # shellcheck disable=SC2046 # the runner's words
+    run_tests "$target" "$(qemu_for "$target")" --static --release -- $(qemu_runner "$target")
 done
 
 # strace as the judge of the decode: every errno, and forged success values, injected into a
@@ -362,7 +305,7 @@ done
 # (tests/libseccomp), natively; i686's test binary runs with the i386 libseccomp.
 for target in $JUDGE_TARGETS; do
     run_logged "libseccomp $target" native "$LOGS/test-libseccomp-$target.log" sh -c \
-        "cd $LIBSECCOMP && cargo test -q --target $target -- --show-output"
+        "cd $LIBSECCOMP && CARGO_TARGET_DIR=$(ci_target_dir libseccomp) cargo test -q --target $target -- --show-output"
 done
 
 # The kernel's own view: the freestanding program under the sys_enter_munmap and
@@ -399,6 +342,30 @@ done
 for target in $(targets freestanding='*qemu'); do
     check "freestanding $target, $(qemu_for "$target")" ci/freestanding.sh "$target" qemu
 done
+
+# The asm's mutants, each of which the freestanding program, the suite or a real kernel must
+# kill (ci/mutants.sh); it leaves the clobber mutants for the kernels below.
+run_logged "mutants: every mutant of every arch file" - "$LOGS/test-mutants.log" ci/mutants.sh
+
+# The suite, the freestanding program and the clobber mutants on real kernels under qemu-system
+# (ci/kernel.sh): the initramfs of each, then the boots, two at a time, then each console.
+KERNEL_TARGETS=$(kernel_targets)
+if [ -n "$KERNEL_TARGETS" ]; then
+    # shellcheck disable=SC2086 # the targets
+    check "kernel: the kernels and initramfs of $(wc -w <<<"$KERNEL_TARGETS") targets" \
+        ci/kernel.sh prepare $KERNEL_TARGETS
+    # shellcheck disable=SC2086
+    check "kernel: boot them, two at a time" ci/kernel.sh boot $KERNEL_TARGETS
+    for target in $KERNEL_TARGETS; do
+        run_logged "kernel $target" "linux $KERNEL_ABI" "$LOGS/test-kernel-$target.log" \
+            ci/kernel.sh judge "$target"
+    done
+fi
+
+# Real crates' own test suites, unmodified and switched to this crate, and origin's thread exit
+# under a storm of signals (ci/consumers.sh), natively.
+run_logged "consumers: real crates' suites, orig and ours" native "$LOGS/test-consumers.log" \
+    ci/consumers.sh
 
 check "msrv $MSRV build (${#MSRV_TARGETS[@]} targets)" msrv_build
 check "rustc-dep-of-std build" dep_of_std_build

@@ -37,10 +37,8 @@ for event in syscalls/sys_enter_munmap syscalls/sys_exit_munmap raw_syscalls/sys
     [ -d "$tracefs/events/$event" ] || skip "the kernel has no $event event"
 done
 
-cd "$root/tests/freestanding" || exit 1
-cargo build -q --release --target "$target" || fail "the freestanding program did not build"
-binary=$PWD/target/$target/release/munmap-freestanding
-out=$PWD/target/$target/tracepoint
+binary=$(freestanding_build "$target") || fail "the freestanding program did not build"
+out=$root/target/tracepoint/$target
 mkdir -p "$out"
 
 instance=$tracefs/instances/munmap-tracepoint-$$

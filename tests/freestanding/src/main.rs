@@ -10,6 +10,10 @@
 //! for a tracer to inject a result into (`strace -e inject=munmap:error=E`), prints that call
 //! the same way and exits with 0, or with 1 if the decoded error breaks `Errno`'s contract (a
 //! number outside 1 to 4095, or one that `Errno::from_raw` does not give back).
+//!
+//! Run as `munmap-freestanding exit STATUS` (or `exit-keep-sigmask STATUS`), it maps one page
+//! and ends with `munmap_and_exit` (or `munmap_and_exit_keep_sigmask`) of it and STATUS, so that
+//! a tracer sees the status reach the kernel.
 
 #![no_std]
 #![no_main]
@@ -44,8 +48,29 @@ unsafe extern "C" fn start_rust(initial_sp: *const usize) -> ! {
     // SAFETY: `_start` passes the stack the kernel built.
     let page = unsafe { page_size(initial_sp) };
     // SAFETY: as above: argc, then argc pointers to NUL-terminated arguments.
-    if unsafe { first_argument_is(initial_sp, b"inject") } {
+    let (inject_mode, exit_mode, keep_mode) = unsafe {
+        (
+            argument_is(initial_sp, 1, b"inject"),
+            argument_is(initial_sp, 1, b"exit"),
+            argument_is(initial_sp, 1, b"exit-keep-sigmask"),
+        )
+    };
+    if inject_mode {
         sys::exit_group(inject(page));
+    }
+    if exit_mode || keep_mode {
+        // SAFETY: as above.
+        let status = unsafe { number_argument(initial_sp, 2) }.unwrap_or(200);
+        let scratch = map(page).unwrap_or_else(|| sys::exit_group(201));
+        log_munmap(scratch, page, Ok(()));
+        // SAFETY: the scratch page is ours and unused; this thread is the only one.
+        unsafe {
+            if keep_mode {
+                munmap::munmap_and_exit_keep_sigmask(scratch as *mut c_void, page, status)
+            } else {
+                munmap_and_exit(scratch as *mut c_void, page, status)
+            }
+        }
     }
     match run(page) {
         Ok(scratch) => {
@@ -87,23 +112,47 @@ unsafe fn page_size(sp: *const usize) -> usize {
     0
 }
 
-/// Whether the program's first argument is `expected`.
+/// Whether the program has an argument `n` and it is `expected`.
 ///
 /// # Safety
 /// `sp` must be the initial stack pointer of the process.
-unsafe fn first_argument_is(sp: *const usize, expected: &[u8]) -> bool {
+unsafe fn argument_is(sp: *const usize, n: usize, expected: &[u8]) -> bool {
     // SAFETY: argc, then the argument pointers, each to a NUL-terminated string.
     unsafe {
-        if *sp < 2 {
+        if *sp <= n {
             return false;
         }
-        let argument = *sp.add(2) as *const u8;
+        let argument = *sp.add(1 + n) as *const u8;
         for (i, &byte) in expected.iter().enumerate() {
             if argument.add(i).read_volatile() != byte {
                 return false;
             }
         }
         argument.add(expected.len()).read_volatile() == 0
+    }
+}
+
+/// Argument `n` as a decimal number, if it is one.
+///
+/// # Safety
+/// `sp` must be the initial stack pointer of the process.
+unsafe fn number_argument(sp: *const usize, n: usize) -> Option<i32> {
+    // SAFETY: as for argument_is.
+    unsafe {
+        if *sp <= n {
+            return None;
+        }
+        let argument = *sp.add(1 + n) as *const u8;
+        let mut value: i32 = 0;
+        let mut i = 0;
+        loop {
+            match argument.add(i).read_volatile() {
+                0 if i > 0 => return Some(value),
+                digit @ b'0'..=b'9' if i < 9 => value = value * 10 + i32::from(digit - b'0'),
+                _ => return None,
+            }
+            i += 1;
+        }
     }
 }
 
@@ -161,8 +210,77 @@ fn run(page: usize) -> Result<usize, i32> {
     check(8, call(base + page, page) == Ok(()))?;
     // Everything that is left, across the hole; one byte past three pages rounds up to four.
     check(9, call(base, 3 * page + 1) == Ok(()))?;
+    check(11, registers_kept(page))?;
 
     map(page).ok_or(10)
+}
+
+/// Values the compiler keeps in registers across munmap come out of it as they went in, with 1
+/// to 40 of them live (see tests/registers.rs, whose check this is, here in this program's
+/// build): for each count, a page unmapped, the hole again, and an unaligned call.
+fn registers_kept(page: usize) -> bool {
+    macro_rules! every_count {
+        ($($n:literal)*) => { true $(&& kept::<$n>(page))* };
+    }
+    every_count!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20
+        21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40)
+}
+
+/// What a call left: its result, the live values after it, its address and length.
+struct After<const N: usize> {
+    result: Result<(), Errno>,
+    values: [usize; N],
+    addr: usize,
+    len: usize,
+}
+
+/// The three calls with N values live across each; logged after each, outside the live range.
+fn kept<const N: usize>(page: usize) -> bool {
+    let Some(addr) = map(page) else {
+        return false;
+    };
+    let input: [usize; N] = core::array::from_fn(|i| {
+        (0x5a5a_5a5a_5a5a_5a5a_u64 as usize).rotate_left(i as u32) ^ (i << 4 | 0x9)
+    });
+    for (addr, expected) in [
+        (addr, Ok(())),
+        (addr, Ok(())),
+        (addr + 1, Err(Errno::EINVAL)),
+    ] {
+        let after = keeping(&input, addr, page);
+        log_munmap(addr, page, after.result);
+        if after.result != expected
+            || after.values != input
+            || after.addr != addr
+            || after.len != page
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// munmap(addr, len) with the N values of `input` read before it and kept live across it.
+#[inline(never)]
+fn keeping<const N: usize>(input: &[usize; N], addr: usize, len: usize) -> After<N> {
+    let mut live = [0; N];
+    for i in 0..N {
+        // SAFETY: an in-bounds read of the caller's array.
+        live[i] = unsafe { core::ptr::read_volatile(&input[i]) };
+    }
+    // SAFETY: a page this program mapped and no longer uses, or a call the kernel refuses.
+    let result = unsafe { munmap(addr as *mut c_void, len) };
+    let mut values = [0; N];
+    for i in 0..N {
+        // SAFETY: an in-bounds write of our own array.
+        unsafe { core::ptr::write_volatile(&mut values[i], live[i]) };
+    }
+    After {
+        result,
+        values,
+        addr,
+        len,
+    }
 }
 
 fn check(number: i32, passed: bool) -> Result<(), i32> {

@@ -19,6 +19,41 @@ pub unsafe extern "C" fn memset(dest: *mut c_void, byte: i32, n: usize) -> *mut 
     dest
 }
 
+/// `bcmp`, which the compiler calls to compare arrays: 0 when the `n` bytes are equal. Volatile
+/// reads, so that it is not itself turned back into a call to `bcmp`.
+///
+/// # Safety
+/// `a` and `b` are valid for `n` bytes of reads.
+#[no_mangle]
+pub unsafe extern "C" fn bcmp(a: *const c_void, b: *const c_void, n: usize) -> i32 {
+    let (a, b) = (a.cast::<u8>(), b.cast::<u8>());
+    for i in 0..n {
+        // SAFETY: within the `n` bytes the caller vouches for.
+        if unsafe { a.add(i).read_volatile() != b.add(i).read_volatile() } {
+            return 1;
+        }
+    }
+    0
+}
+
+/// `memcmp`, which the compiler calls instead of `bcmp` on some targets (mips64): the first
+/// difference's sign, or 0.
+///
+/// # Safety
+/// `a` and `b` are valid for `n` bytes of reads.
+#[no_mangle]
+pub unsafe extern "C" fn memcmp(a: *const c_void, b: *const c_void, n: usize) -> i32 {
+    let (a, b) = (a.cast::<u8>(), b.cast::<u8>());
+    for i in 0..n {
+        // SAFETY: within the `n` bytes the caller vouches for.
+        let (x, y) = unsafe { (a.add(i).read_volatile(), b.add(i).read_volatile()) };
+        if x != y {
+            return i32::from(x) - i32::from(y);
+        }
+    }
+    0
+}
+
 /// `memcpy`, likewise.
 ///
 /// # Safety
