@@ -468,6 +468,26 @@ if [ "${1:-}" = --table ] || [ "${1:-}" = --summary ]; then
                 "$(grep -c . <<<"$rows")" "$(grep -c '|killed|' <<<"$rows")" \
                 "$(grep -c '|unobservable|' <<<"$rows")"
         done
+        echo
+        echo "| class | mutants | (mutant, runner) pairs | killed | unobservable | survived |"
+        echo "|-------|---------|------------------------|--------|--------------|----------|"
+        awk -F'|' 'function class(name) {
+                if (name ~ /^exit-group/) return "the thread exit made the process exit"
+                if (name ~ /^status-lost/) return "the exit status lost"
+                if (name == "oldset") return "rt_sigprocmask old set not NULL"
+                if (name ~ /^set-/) return "the set: address, contents or size"
+                if (name ~ /^how-/) return "`how` wrong"
+                if (name ~ /^swap-/) return "two numbers swapped"
+                if (name ~ /^clobber-/) return "a clobber dropped"
+                if (name ~ /-ignored$/) return "the result or its error flag ignored"
+                if (name ~ /^vsyscall-/) return "x86: the vDSO entry in a register of the allocator'"'"'s choosing"
+                return name
+            }
+            { c = class($2); if (!((c, $1, $2) in seen)) { seen[c, $1, $2]; m[c]++ }
+              n[c]++; v[c, $4]++; if (!(c in order)) { order[c] = ++k; names[k] = c } }
+            END { for (i = 1; i <= k; i++) { c = names[i]
+                printf "| %s | %d | %d | %d | %d | %d |\n", c, m[c], n[c], v[c, "killed"],
+                    v[c, "unobservable"], v[c, "survived"] } }' <<<"$all"
     fi
     exit 0
 fi
@@ -501,14 +521,13 @@ if [ "${1:-}" = --kernel-verdicts ]; then
     exit $(($(wc -l <"$failures") > 0))
 fi
 
-verdicts=$work/verdicts failures=$work/failures
-mkdir -p "$work/tmp" && : >"$verdicts" && : >"$failures"
-status=0
 mapfile -t selected < <(mutants "$@")
 [ ${#selected[@]} -gt 0 ] || {
     echo "ci/mutants.sh: no mutant of '$*'; the architectures: $(mutants | cut -d' ' -f1 | sort -u | tr '\n' ' ')" >&2
     exit 2
 }
+verdicts=$work/verdicts failures=$work/failures
+mkdir -p "$work/tmp" && : >"$verdicts" && : >"$failures"
 echo "mutants: ${#selected[@]} of $(mutants | wc -l), of $(printf '%s\n' "${selected[@]}" |
     cut -d' ' -f1 | sort -u | wc -l) architecture files"
 
