@@ -185,7 +185,7 @@ judge() {
         echo "FAILED kernel $target: the freestanding program's status is '${program:-none}'"
         failed=1
     fi
-    # The clobber mutants ci/mutants.sh left for this kernel.
+    # The mutants ci/mutants.sh left for this kernel (clobbers dropped, results ignored).
     if grep -q '^=>> mutant-' "$log.txt"; then
         "$root/ci/mutants.sh" --kernel-verdicts "$target" "$log.txt" || failed=1
     fi

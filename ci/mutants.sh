@@ -10,7 +10,8 @@
 #                 (its checks, its trace, its exit status; natively strace, else qemu -strace);
 #   suite         natively, the suite's thread_exit, registers and errors tests (a release);
 #   kernel        the freestanding program on a real kernel (ci/kernel.sh boots it with the
-#                 program in its initramfs; only the clobber mutants go there).
+#                 program in its initramfs; the mutants that drop a clobber or ignore the
+#                 result or its error flag go there: what the kernel's registers decide).
 # A mutant that survives where UNOBSERVABLE does not list it with a reason fails, and so does a
 # listed one that is killed there after all (the list follows what is seen), one whose edit no
 # longer applies (the code moved), and one that does not build.
@@ -547,7 +548,7 @@ for entry in "${selected[@]}"; do
     for runner in $runners; do
         case $runner in
         *:native | *:qemu) for_target[${runner%:*}]+=" $(id "$arch" "$name")" ;;
-        *:kernel) [[ $name == clobber-* ]] && for_target[${runner%:*}]+=" $(id "$arch" "$name")" ;;
+        *:kernel) [[ $name == clobber-* || $name == *-ignored ]] && for_target[${runner%:*}]+=" $(id "$arch" "$name")" ;;
         esac
     done
 done
@@ -602,7 +603,7 @@ for entry in "${selected[@]}"; do
             fi
             ;;
         kernel)
-            [[ $name == clobber-* ]] || continue
+            [[ $name == clobber-* || $name == *-ignored ]] || continue
             binary=${binary_of[$target/$id]:-}
             if [ -z "$binary" ]; then
                 record "$arch" "$name" "$runner" error "did not build"

@@ -344,10 +344,10 @@ for target in $(targets freestanding='*qemu'); do
 done
 
 # The asm's mutants, each of which the freestanding program, the suite or a real kernel must
-# kill (ci/mutants.sh); it leaves the clobber mutants for the kernels below.
+# kill (ci/mutants.sh); it leaves the clobber and result mutants for the kernels below.
 run_logged "mutants: every mutant of every arch file" - "$LOGS/test-mutants.log" ci/mutants.sh
 
-# The suite, the freestanding program and the clobber mutants on real kernels under qemu-system
+# The suite, the freestanding program and those mutants on real kernels under qemu-system
 # (ci/kernel.sh): the initramfs of each, then the boots, two at a time, then each console.
 KERNEL_TARGETS=$(kernel_targets)
 if [ -n "$KERNEL_TARGETS" ]; then
