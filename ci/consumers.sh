@@ -219,5 +219,5 @@ if [ $# -eq 0 ]; then
         "- this run, + README.md)"
 fi
 [ $failures -eq 0 ] || exit 1
-echo "PASSED consumers: ${#rows[@]} crates, their own tests the same with this crate as with" \
+echo "PASSED consumers: ${#rows[@]} suites of real crates, their own tests the same with this crate as with" \
     "libc's munmap, on ${#TARGETS[@]} targets"
