@@ -39,11 +39,6 @@ fail() {
     failures=$((failures + 1))
 }
 
-# put SOURCE DEST: copies a file only if it differs (cargo then sees the old mtime).
-put() {
-    mkdir -p "$(dirname "$2")" && { cmp -s "$1" "$2" || cp "$1" "$2"; }
-}
-
 # source_of CRATE VERSION: the crate's published sources, as cargo fetched them.
 source_of() {
     local fetch=$work/fetch
@@ -57,7 +52,7 @@ source_of() {
 
 # variant CRATE VERSION orig|ours: the copy to test, made anew where it changed; prints its path.
 variant() {
-    local crate=$1 version=$2 kind=$3 source dir tmp file
+    local crate=$1 version=$2 kind=$3 source dir tmp
     source=$(source_of "$crate" "$version") || return 1
     dir=$work/$crate/$kind
     tmp=$work/tmp/$crate-$kind
@@ -80,7 +75,7 @@ variant() {
     cp "$here/$crate/$kind.lock" "$tmp/Cargo.lock" 2>/dev/null ||
         { echo "no ci/consumers/$crate/$kind.lock: MUNMAP_CONSUMERS_LOCK=update makes it" >&2 &&
             return 1; }
-    (cd "$tmp" && find . -type f) | while read -r file; do put "$tmp/$file" "$dir/$file"; done
+    copy_tree "$tmp" "$dir" || return 1
     echo "$dir"
 }
 
@@ -181,12 +176,7 @@ storm() {
             sed -i "s|$tmp/origin|$dir|" Cargo.toml) && cp "$tmp/storm/Cargo.lock" "$here/origin/storm-$kind.lock"
     fi
     cp "$here/origin/storm-$kind.lock" "$tmp/storm/Cargo.lock" || return 1
-    local file
-    for part in origin storm; do
-        local to=$dir
-        [ "$part" = origin ] || to=$storm
-        (cd "$tmp/$part" && find . -type f) | while read -r file; do put "$tmp/$part/$file" "$to/$file"; done
-    done
+    copy_tree "$tmp/origin" "$dir" && copy_tree "$tmp/storm" "$storm" || return 1
     (cd "$storm" && CARGO_TARGET_DIR="$(ci_target_dir "consumers-origin-$kind")" \
         cargo build -q --locked --release --target x86_64-unknown-linux-gnu) || return 1
     output=$(timeout -k 5 300 "$(ci_target_dir "consumers-origin-$kind")/x86_64-unknown-linux-gnu/release/origin-storm" \

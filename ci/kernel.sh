@@ -145,18 +145,20 @@ judge() {
     echo "kernel $target: $kernel"
     echo "kernel $target: qemu ran $seconds s and exited with $status"
     tr -d '\r' <"$log" >"$log.txt"
-    # The kernel's complaints, but those the init's zero-page-bug (MIPS64) provokes on purpose.
-    local errors='Kernel panic|BUG:|Bad rss-counter|Oops|Call Trace'
-    if sed '/^=>> zero-page-bug$/,$d' "$log.txt" | grep -qE "$errors"; then
-        sed '/^=>> zero-page-bug$/,$d' "$log.txt" | grep -nE -A3 "$errors" | head -40
+    # The kernel's complaints, but those the init's zero-page-bug (MIPS64) provokes on purpose:
+    # the console before it, and from it on (empty where the init does not run it).
+    local errors='Kernel panic|BUG:|Bad rss-counter|Oops|Call Trace' before bug
+    before=$(sed '/^=>> zero-page-bug$/,$d' "$log.txt")
+    bug=$(sed -n '/^=>> zero-page-bug$/,$p' "$log.txt")
+    if grep -qE "$errors" <<<"$before"; then
+        grep -nE -A3 "$errors" <<<"$before" | head -40
         echo "FAILED kernel $target: the kernel reported the errors above"
         failed=1
     fi
-    if grep -q '^=>> zero-page-bug$' "$log.txt"; then
-        if sed -n '/^=>> zero-page-bug$/,$p' "$log.txt" | grep -q 'BUG: Bad page map'; then
+    if [ -n "$bug" ]; then
+        if grep -q 'BUG: Bad page map' <<<"$bug"; then
             echo "PASSED kernel $target: the zero page bug, with glibc's mmap, mprotect and" \
-                "munmap alone: $(sed -n '/^=>> zero-page-bug$/,$p' "$log.txt" |
-                    grep -m1 -o 'BUG: Bad page map.*')"
+                "munmap alone: $(grep -m1 -o 'BUG: Bad page map.*' <<<"$bug")"
         else
             echo "FAILED kernel $target: the zero page bug no longer shows: this kernel has" \
                 "the fix, and tests/common's zero_page_loses_its_special_bit need not step" \
@@ -174,11 +176,8 @@ judge() {
     awk '/^=>> /, /^<<= / { next } { print }' "$log.txt" >"$log.suite"
     "$root/ci/suite.sh" judge "$log.suite" || failed=1
     # The freestanding program.
-    local program status_of
-    status_of() {
-        sed -n "s/^<<= $1 \([^ ]*\) .*/\1/p" "$log.txt"
-    }
-    program=$(status_of freestanding)
+    local program
+    program=$(sed -n 's/^<<= freestanding \([^ ]*\) .*/\1/p' "$log.txt")
     if [ "$program" = 0 ]; then
         echo "PASSED kernel $target: the freestanding program exits with 0"
     else

@@ -351,19 +351,6 @@ unobservable() {
     done
 }
 
-# put SOURCE DEST: copies a file, only if it differs (cargo then sees the old mtime: no rebuild).
-put() {
-    mkdir -p "$(dirname "$2")" && { cmp -s "$1" "$2" || cp "$1" "$2"; }
-}
-
-# copy_tree DIR DEST [BUT]: put for every file of DIR but BUT.
-copy_tree() {
-    local file
-    (cd "$1" && find . -type f ! -path "./${3:-/}") | while read -r file; do
-        put "$1/$file" "$2/$file"
-    done
-}
-
 # prepare ARCH NAME: the mutant's crate in $work/src/ID (package munmap-m-ID) with the
 # freestanding program against it in $work/src/ID/fs (package munmap-freestanding-ID); and, where
 # the suite runs, a whole copy of the crate in $work/suite/ID. Fails if the edit does not apply.

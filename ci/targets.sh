@@ -90,6 +90,20 @@ ci_target_dir() {
     echo "$CI_CACHE/target/$1"
 }
 
+# put SOURCE DEST: copies a file, only if it differs (cargo then sees the old mtime: no rebuild).
+# The ci/ scripts that keep copies of sources in the cache (mutants, real crates) copy with it.
+put() {
+    mkdir -p "$(dirname "$2")" && { cmp -s "$1" "$2" || cp "$1" "$2"; }
+}
+
+# copy_tree DIR DEST [BUT]: put for every file of DIR but BUT.
+copy_tree() {
+    local file
+    (cd "$1" && find . -type f ! -path "./${3:-/}") | while read -r file; do
+        put "$1/$file" "$2/$file"
+    done
+}
+
 # targets [COLUMN=GLOB...]: the targets whose columns match (std, suite, freestanding), one per
 # line, in the table's order; with MUNMAP_TARGETS set (globs, space-separated), only the targets
 # that match one of them (ci/test.sh's way to run a subset).
