@@ -19,6 +19,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=ci/install.sh
 . "$root/ci/install.sh"
 here=$root/ci/consumers
+# Run alone too, not only from ci/test.sh: each target's C cross compiler links its binaries.
+export_linkers
 work=$CI_CACHE/consumers
 TARGETS=(x86_64-unknown-linux-gnu i686-unknown-linux-gnu)
 

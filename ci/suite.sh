@@ -29,6 +29,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=ci/targets.sh
 . "$root/ci/targets.sh"
 crate=${MUNMAP_SUITE_CRATE:-$root}
+# Run alone too, not only from ci/test.sh: each target's C cross compiler links its binaries.
+export_linkers
 
 # build TARGET [--static] [CARGO-ARG...]: the test binaries, one per line.
 build() {
